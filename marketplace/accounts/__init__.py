@@ -1,0 +1,1 @@
+"""Users, organisations, memberships with roles, sign-in and access tokens."""

@@ -1,0 +1,79 @@
+"""Account forms: field presence and type only. The rules are in services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Optional
+
+from marketplace.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, Role
+
+NEW_ORGANISATION = "new"
+
+REQUESTABLE_ROLES = [
+    (role.value, label) for role, label in ROLE_LABELS.items() if role is not Role.INNOVATION_TEAM
+]
+KIND_CHOICES = [("", "Select the kind")] + [
+    (k.value, v) for k, v in ORGANISATION_KIND_LABELS.items()
+]
+
+
+class SignInForm(FlaskForm):
+    email = StringField("Email address", validators=[DataRequired("Enter your email address")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+
+
+class OrganisationFields:
+    """The fields for naming an organisation we do not know yet (registration and joining)."""
+
+    organisation_name = StringField("Organisation name")
+    organisation_kind = SelectField("Kind of organisation", choices=KIND_CHOICES)
+    ods_code = StringField("ODS code")
+    companies_house_number = StringField("Companies House number")
+
+
+class RegisterForm(OrganisationFields, FlaskForm):
+    name = StringField("Full name")
+    email = StringField("Email address")
+    password = PasswordField("Create a password")
+    confirm_password = PasswordField(
+        "Confirm your password", validators=[EqualTo("password", "The passwords do not match")]
+    )
+    organisation_id = SelectField("Your organisation", choices=[])
+    role = RadioField("The role you need", choices=REQUESTABLE_ROLES, validate_choice=False)
+
+    def set_organisations(self, organisations) -> None:
+        self.organisation_id.choices = (
+            [("", "Select your organisation")]
+            + [(str(o.id), o.name) for o in organisations]
+            + [(NEW_ORGANISATION, "My organisation is not listed")]
+        )
+
+
+class JoinOrganisationForm(OrganisationFields, FlaskForm):
+    organisation_id = SelectField("Organisation", choices=[])
+    role = RadioField("The role you need", choices=REQUESTABLE_ROLES, validate_choice=False)
+
+    set_organisations = RegisterForm.set_organisations
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password")
+    new_password = PasswordField("New password")
+    confirm_password = PasswordField(
+        "Confirm your new password",
+        validators=[EqualTo("new_password", "The passwords do not match")],
+    )
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Token name")
+    expires_in_days = IntegerField("Expires after (days)", default=90, validators=[Optional()])
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField("Reason")
+
+
+class ConfirmForm(FlaskForm):
+    """A button with nothing to fill in: CSRF protection only."""

@@ -1,0 +1,93 @@
+"""The application factory: config → extensions → blueprints → error handlers → CLI."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+
+from marketplace import access, cli, errors, formatting, security
+from marketplace.config import INSTANCE_DIR, PROJECT_ROOT, from_environment
+from marketplace.extensions import api, csrf, db, limiter, migrate
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build an app from the environment, with ``config`` overriding any setting."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.update(from_environment())
+    app.config.update(config or {})
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    _configure_logging(app)
+    _configure_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    errors.register(app)  # after flask-smorest, whose HTTPException handler it replaces
+    formatting.init_app(app)
+    cli.register(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+
+
+def _configure_templates(app: Flask) -> None:
+    """Our templates first, then the NHS.UK components from nhsuk-frontend-jinja."""
+    app.jinja_env.loader = ChoiceLoader(
+        [app.jinja_env.loader, PackageLoader("nhsuk_frontend_jinja", "templates")]
+    )
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_env.autoescape = True  # the .jinja component templates too
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace.accounts import services as account_services
+
+    account_services.settings["password_profile"] = app.config["PASSWORD_HASH_PROFILE"]
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    access.init_app(app)  # before CSRF, so anonymous posts are sent to sign in first
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(
+        app,
+        spec_kwargs={
+            "info": {"description": "Accounts and organisations of the innovation marketplace."},
+        },
+    )
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal access token"}
+    )
+    api.spec.options["security"] = [{"bearerAuth": []}]
+    security.init_app(app)
+    _import_models()
+
+
+def _import_models() -> None:
+    """Every model module, so that migrations and relationships see the whole schema."""
+    import marketplace.accounts.models
+    import marketplace.audit  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace import api_docs, pages
+    from marketplace.accounts import admin_views
+    from marketplace.accounts import api as accounts_api
+    from marketplace.accounts import views as accounts_views
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(api_docs.bp)
+    for blueprint in accounts_api.blueprints:
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+    app.context_processor(pages.template_globals)

@@ -1,0 +1,25 @@
+"""How values read on pages: UK local time, plain labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_datetime(value: datetime | None, empty: str = "Never") -> str:
+    """'23 November 2026 at 2:05pm' in UK local time (GMT or BST as it falls)."""
+    if value is None:
+        return empty
+    local = value.astimezone(UK)
+    hour = local.strftime("%I").lstrip("0")
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
+        "PM", "pm"
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(uk_datetime, "uk_datetime")

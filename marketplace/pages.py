@@ -1,0 +1,62 @@
+"""Site-wide pages: the start page, the health check, and the design system's assets."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask_login import current_user
+
+from marketplace.access import public
+from marketplace.accounts import policy
+from marketplace.accounts.models import Role
+from marketplace.extensions import db
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+@public
+def home():
+    return render_template("home.html")
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """For load balancers and monitors: is the app up and can it reach its database?"""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        current_app.logger.exception("health check: database unreachable")
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.get("/assets/<path:filename>")
+@public
+def design_system_asset(filename: str):
+    """The NHS.UK stylesheet refers to its images at /assets/; serve them from the vendored copy."""
+    return send_from_directory(current_app.static_folder + "/vendor/nhsuk/assets", filename)
+
+
+def navigation_items(user) -> list[dict[str, str]]:
+    """Header links for what this user can do; grows as capabilities land."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = [{"text": "Home", "href": "/"}, {"text": "Your account", "href": "/account"}]
+    if policy.is_innovation_team(user):
+        items += [
+            {"text": "Organisations", "href": "/admin/organisations"},
+            {"text": "Roles", "href": "/admin/memberships"},
+            {"text": "Audit log", "href": "/admin/audit"},
+        ]
+    items.append({"text": "API", "href": "/api/v1/docs"})
+    return items
+
+
+def template_globals() -> dict:
+    return {
+        "policy": policy,
+        "Role": Role,
+        "navigation_items": navigation_items(current_user),
+    }

@@ -1,0 +1,75 @@
+"""Checks shared by every service that accepts text from people.
+
+Rules live here once; forms and API schemas only check presence and type, then hand the values to
+a service, which raises ``Invalid`` naming every field that breaks a rule.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+
+from marketplace.errors import Invalid
+
+_MARKUP = re.compile(r"[<>]")
+
+
+class FieldErrors:
+    """Collects messages per field so one submission reports every problem at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.errors
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise Invalid(self.errors)
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value)
+
+
+def clean_line(
+    errors: FieldErrors,
+    field: str,
+    value: str | None,
+    *,
+    label: str,
+    max_length: int,
+    required: bool = True,
+) -> str | None:
+    """A single line of plain text such as a name: trimmed, bounded, no markup or control codes."""
+    value = (value or "").strip()
+    if not value:
+        if required:
+            errors.add(field, f"Enter {label}")
+        return None
+    if len(value) > max_length:
+        errors.add(field, f"{label.capitalize()} must be {max_length} characters or fewer")
+    elif _MARKUP.search(value) or _has_control_characters(value) or "\n" in value:
+        errors.add(field, f"{label.capitalize()} must not contain < or > or line breaks")
+    return value
+
+
+def clean_email(errors: FieldErrors, field: str, value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        errors.add(field, "Enter your email address")
+        return None
+    if len(value) > 254:
+        errors.add(field, "Email address must be 254 characters or fewer")
+        return None
+    try:
+        result = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        errors.add(field, "Enter an email address in the correct format, like name@example.nhs.uk")
+        return None
+    return result.normalized.lower()
