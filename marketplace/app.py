@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
 from marketplace import access, cli, errors, formatting, security
@@ -29,7 +29,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)  # after flask-smorest, whose HTTPException handler it replaces
     formatting.init_app(app)
     cli.register(app)
+    app.teardown_request(_forget_request_globals)
     return app
+
+
+# Per-request values that Flask-Login, Flask-WTF and our CSP keep on ``g``.
+REQUEST_GLOBALS = ("_login_user", "csrf_token", "csp_nonce")
+
+
+def _forget_request_globals(_error=None) -> None:
+    """``g`` lives as long as the app context; requests made inside one longer app context
+    (tests, scripts) must not inherit the previous request's user, CSRF token or nonce."""
+    for name in REQUEST_GLOBALS:
+        g.pop(name, None)
 
 
 def _configure_logging(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from marketplace.accounts import policy, queries, services
 from marketplace.accounts.forms import ConfirmForm, ReasonForm
@@ -29,7 +30,11 @@ def innovation_team_only():
 
 class GrantRoleForm(ConfirmForm):
     email = StringField("Email address of the person")
-    role = SelectField("Role", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
+        validate_choice=False,
+    )
 
 
 def _page() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Optional
 
 from marketplace.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, Role
@@ -11,10 +12,12 @@ from marketplace.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, R
 NEW_ORGANISATION = "new"
 
 REQUESTABLE_ROLES = [
-    (role.value, label) for role, label in ROLE_LABELS.items() if role is not Role.INNOVATION_TEAM
+    SelectChoice(role.value, label)
+    for role, label in ROLE_LABELS.items()
+    if role is not Role.INNOVATION_TEAM
 ]
-KIND_CHOICES = [("", "Select the kind")] + [
-    (k.value, v) for k, v in ORGANISATION_KIND_LABELS.items()
+KIND_CHOICES = [SelectChoice("", "Select the kind")] + [
+    SelectChoice(k.value, v) for k, v in ORGANISATION_KIND_LABELS.items()
 ]
 
 
@@ -27,7 +30,9 @@ class OrganisationFields:
     """The fields for naming an organisation we do not know yet (registration and joining)."""
 
     organisation_name = StringField("Organisation name")
-    organisation_kind = SelectField("Kind of organisation", choices=KIND_CHOICES)
+    organisation_kind = SelectField(
+        "Kind of organisation", choices=KIND_CHOICES, validate_choice=False
+    )
     ods_code = StringField("ODS code")
     companies_house_number = StringField("Companies House number")
 
@@ -39,19 +44,19 @@ class RegisterForm(OrganisationFields, FlaskForm):
     confirm_password = PasswordField(
         "Confirm your password", validators=[EqualTo("password", "The passwords do not match")]
     )
-    organisation_id = SelectField("Your organisation", choices=[])
+    organisation_id = SelectField("Your organisation", choices=[], validate_choice=False)
     role = RadioField("The role you need", choices=REQUESTABLE_ROLES, validate_choice=False)
 
     def set_organisations(self, organisations) -> None:
         self.organisation_id.choices = (
-            [("", "Select your organisation")]
-            + [(str(o.id), o.name) for o in organisations]
-            + [(NEW_ORGANISATION, "My organisation is not listed")]
+            [SelectChoice("", "Select your organisation")]
+            + [SelectChoice(str(o.id), o.name) for o in organisations]
+            + [SelectChoice(NEW_ORGANISATION, "My organisation is not listed")]
         )
 
 
 class JoinOrganisationForm(OrganisationFields, FlaskForm):
-    organisation_id = SelectField("Organisation", choices=[])
+    organisation_id = SelectField("Organisation", choices=[], validate_choice=False)
     role = RadioField("The role you need", choices=REQUESTABLE_ROLES, validate_choice=False)
 
     set_organisations = RegisterForm.set_organisations

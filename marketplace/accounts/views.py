@@ -149,7 +149,8 @@ def change_password():
             show_errors(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # this session carries on with the new session token
+            # This session carries on under the new session token.
+            login_user(current_user._get_current_object())
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     status = 422 if has_errors(form) else 200
