@@ -46,6 +46,10 @@ class Invalid(DomainError):
         normalised = {k: [v] if isinstance(v, str) else list(v) for k, v in fields.items()}
         super().__init__(message or "There is a problem with what you entered", normalised)
 
+    def renamed(self, names: dict[str, str]) -> Invalid:
+        """The same errors under an edge's own field names (an API body is not a form)."""
+        return Invalid({names.get(k, k): v for k, v in self.fields.items()}, self.message)
+
 
 class InvalidTransition(DomainError):
     status = 409
@@ -96,7 +100,9 @@ def _rollback() -> None:
 
 def handle_domain_error(error: DomainError):
     _rollback()
-    return error_response(error.status, error.code, error.message, error.fields)
+    body, status = error_response(error.status, error.code, error.message, error.fields)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    return body, status, headers
 
 
 def handle_http_exception(error: HTTPException):

@@ -8,7 +8,7 @@ from marketplace.accounts import services
 from marketplace.accounts.models import Organisation, OrganisationKind, Role, User
 from marketplace.extensions import db
 
-PASSWORD = "copper-kettle-orchard-97"  # noqa: S105
+PASSWORD = "copper-kettle-orchard-97"
 _sequence = itertools.count(1)
 
 
@@ -67,3 +67,16 @@ def utcnow():
 
 def count(model) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def request_role(user: User, organisation: Organisation, role: Role):
+    membership = services.request_membership(db.session, user, organisation.id, role.value)
+    db.session.commit()
+    return membership
+
+
+def sign_in_as(app, email: str, password: str = PASSWORD):
+    """A fresh test client signed in through the real sign-in form."""
+    from tests.conftest import sign_in
+
+    return sign_in(app.test_client(), email, password)

@@ -27,8 +27,17 @@ from marketplace.accounts.schemas import (
     UserSchema,
 )
 from marketplace.accounts.views import REGISTERED_MESSAGE
-from marketplace.errors import Forbidden, NotFound
+from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db, limiter
+
+# Services name fields as the forms do; these are their names in API bodies.
+PROPOSAL_FIELDS = {"organisation_name": "name", "organisation_kind": "kind"}
+REGISTRATION_FIELDS = {
+    "organisation_name": "new_organisation.name",
+    "organisation_kind": "new_organisation.kind",
+    "ods_code": "new_organisation.ods_code",
+    "companies_house_number": "new_organisation.companies_house_number",
+}
 
 accounts = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Accounts")
 organisations = Blueprint(
@@ -60,15 +69,18 @@ class Registrations(MethodView):
         The answer is the same whether or not the email already has an account.
         """
         new = data.get("new_organisation")
-        services.register(
-            db.session,
-            email=data["email"],
-            name=data["name"],
-            password=data["password"],
-            role=data["role"],
-            organisation_id=data.get("organisation_id"),
-            new_organisation=services.NewOrganisation(**new) if new else None,
-        )
+        try:
+            services.register(
+                db.session,
+                email=data["email"],
+                name=data["name"],
+                password=data["password"],
+                role=data["role"],
+                organisation_id=data.get("organisation_id"),
+                new_organisation=services.NewOrganisation(**new) if new else None,
+            )
+        except Invalid as error:
+            raise error.renamed(REGISTRATION_FIELDS) from None
         db.session.commit()
         return {"message": REGISTERED_MESSAGE}
 
@@ -104,9 +116,12 @@ class Organisations(MethodView):
     def post(self, data):
         """Propose a new organisation, with the role you need in it."""
         role = data.pop("role")
-        organisation = services.propose_organisation(
-            db.session, current_user, services.NewOrganisation(**data), role
-        )
+        try:
+            organisation = services.propose_organisation(
+                db.session, current_user, services.NewOrganisation(**data), role
+            )
+        except Invalid as error:
+            raise error.renamed(PROPOSAL_FIELDS) from None
         db.session.commit()
         return organisation
 

@@ -25,5 +25,8 @@ _NOUNS = {"organisation": ORGANISATION_TRANSITIONS, "membership": MEMBERSHIP_TRA
 
 
 def guard(noun: str, current: str, target: str) -> None:
-    if target not in _NOUNS[noun].get(current, set()):
-        raise InvalidTransition(f"A {current} {noun} cannot be {target}")
+    if target in _NOUNS[noun].get(current, set()):
+        return
+    if current == target:
+        raise InvalidTransition(f"This {noun} is already {current}")
+    raise InvalidTransition(f"This {noun} is {current}, so it cannot be {target}")

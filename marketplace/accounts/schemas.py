@@ -101,7 +101,7 @@ class RegistrationSchema(Schema):
     name = fields.Str(required=True)
     password = fields.Str(required=True, load_only=True)
     role = fields.Str(required=True)
-    organisation_id = fields.Int()
+    organisation_id = fields.Int(allow_none=True)
     new_organisation = fields.Nested(
         Schema.from_dict(
             {

@@ -217,6 +217,11 @@ def test_api_registration_accepts_and_answers_neutrally(client, session, trust):
         ({"role": "admin"}, "role", "Select the role you need"),
         ({"organisation_id": "one"}, "organisation_id", "Not a valid integer"),
         ({"email": None}, "email", "Field may not be null"),
+        (
+            {"organisation_id": None, "new_organisation": {"name": "Co", "kind": "sme"}},
+            "new_organisation.companies_house_number",
+            "Enter the company's Companies House number",
+        ),
     ],
 )
 def test_api_registration_rejects_bad_input(client, session, trust, overrides, field, message):
