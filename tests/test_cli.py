@@ -1,0 +1,111 @@
+"""The marketplace command line."""
+
+from __future__ import annotations
+
+from marketplace import demo
+from marketplace.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from tests import factories
+
+
+def test_seed_demo_loads_a_partnership_with_every_role(app, session):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "Demo sign-ins" in result.output
+    kinds = [o.kind for o in session.scalars(session.query(Organisation).statement)]
+    assert kinds.count(OrganisationKind.NHS_TRUST) == 3
+    assert kinds.count(OrganisationKind.ICB) == 1
+    assert kinds.count(OrganisationKind.LOCAL_AUTHORITY) == 1
+    assert kinds.count(OrganisationKind.SME) >= 6
+    assert kinds.count(OrganisationKind.ACADEMIC) == 1
+    granted = {m.role for m in session.scalars(session.query(Membership).statement) if m.is_active}
+    assert granted == set(Role)
+
+
+def test_demo_users_can_sign_in_with_the_printed_password(app, session):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+
+    factories.sign_in_as(app, demo.DEMO_USERS[0].email, demo.DEMO_PASSWORD)
+
+
+def test_seed_demo_if_empty_leaves_existing_data_alone(app, session):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    users = factories.count(User)
+
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    refused = runner.invoke(args=["seed-demo"])
+
+    assert again.exit_code == 0
+    assert "already has data" in again.output
+    assert refused.exit_code != 0
+    assert factories.count(User) == users
+
+
+def test_create_user_bootstraps_the_innovation_team(app, session):
+    trust = factories.create_organisation(name="Home Trust")
+
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "--email",
+            "lead@example.nhs.uk",
+            "--name",
+            "Lead Person",
+            "--organisation",
+            "Home Trust",
+            "--role",
+            "innovation_team",
+            "--password",
+            factories.PASSWORD,
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    user = session.scalar(session.query(User).filter_by(email="lead@example.nhs.uk").statement)
+    assert user.has_role(Role.INNOVATION_TEAM, trust.id)
+
+
+def test_create_user_explains_refusals_and_stores_nothing(app, session):
+    factories.create_organisation(name="Home Trust")
+
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "--email",
+            "bad",
+            "--name",
+            "<b>",
+            "--organisation",
+            "Home Trust",
+            "--role",
+            "adopter",
+            "--password",
+            "short",
+        ]
+    )
+
+    assert result.exit_code != 0
+    assert "Enter an email address in the correct format" in result.output
+    assert "at least 12 characters" in result.output
+    assert factories.count(User) == 0
+
+
+def test_add_organisation(app, session):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "add-organisation",
+            "--name",
+            "Seaside Trust",
+            "--kind",
+            "nhs_trust",
+            "--ods-code",
+            "ab1",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    organisation = session.scalar(
+        session.query(Organisation).filter_by(name="Seaside Trust").statement
+    )
+    assert (organisation.ods_code, organisation.status) == ("AB1", "approved")
