@@ -1,0 +1,192 @@
+"""Every route, for every role and for anonymous visitors, against a declared table.
+
+A new route must be added to ``ACCESS`` or the suite fails, so nobody ships a page without
+deciding who may use it. This checks the gate (sign-in, role); object-level rules (whose token,
+which organisation) have tests of their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.app import create_app
+from tests import factories
+from tests.conftest import TEST_CONFIG, csrf_from
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed in"  # pages: anonymous visitors are sent to sign in
+TEAM = "innovation team"  # pages: others get 403
+TOKEN = "token"  # API: any valid personal access token, else 401
+TOKEN_TEAM = "token, innovation team"  # API: 401 without a token, 403 for other roles
+
+ACCESS = {
+    "static": PUBLIC,
+    "pages.home": PUBLIC,
+    "pages.healthz": PUBLIC,
+    "pages.design_system_asset": PUBLIC,
+    "api_docs.docs": PUBLIC,
+    "api-docs.openapi_json": PUBLIC,
+    "accounts.register": PUBLIC,
+    "accounts.sign_in": PUBLIC,
+    "accounts.sign_out": PUBLIC,
+    "accounts.account": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.sign_out_everywhere": SIGNED_IN,
+    "accounts.join_organisation": SIGNED_IN,
+    "accounts.api_tokens": SIGNED_IN,
+    "accounts.revoke_api_token": SIGNED_IN,
+    "admin.organisations": TEAM,
+    "admin.organisation": TEAM,
+    "admin.approve_organisation": TEAM,
+    "admin.reject_organisation": TEAM,
+    "admin.grant_role": TEAM,
+    "admin.memberships": TEAM,
+    "admin.grant_membership": TEAM,
+    "admin.decline_membership": TEAM,
+    "admin.revoke_membership": TEAM,
+    "admin.audit": TEAM,
+    "accounts_api.Registrations": PUBLIC,
+    "accounts_api.Me": TOKEN,
+    "organisations_api.Organisations": TOKEN,
+    "organisations_api.OrganisationById": TOKEN,
+    "organisations_api.OrganisationMemberships": TOKEN,
+    "organisations_api.ApproveOrganisation": TOKEN_TEAM,
+    "organisations_api.RejectOrganisation": TOKEN_TEAM,
+    "organisations_api.OrganisationRoles": TOKEN_TEAM,
+    "memberships_api.Memberships": TOKEN_TEAM,
+    "memberships_api.GrantMembership": TOKEN_TEAM,
+    "memberships_api.DeclineMembership": TOKEN_TEAM,
+    "memberships_api.RevokeMembership": TOKEN_TEAM,
+    "audit_api.AuditEvents": TOKEN_TEAM,
+}
+
+# JSON bodies that pass schema validation, so the answer shows the gate and not a 422.
+API_BODIES = {
+    "accounts_api.Registrations": {
+        "email": "x@example.org",
+        "name": "X",
+        "password": "p",
+        "role": "adopter",
+    },
+    "organisations_api.Organisations": {"name": "N", "kind": "sme", "role": "innovator"},
+    "organisations_api.OrganisationMemberships": {"role": "adopter"},
+    "organisations_api.RejectOrganisation": {"reason": "not a supplier"},
+    "organisations_api.OrganisationRoles": {"email": "x@example.org", "role": "adopter"},
+    "memberships_api.DeclineMembership": {"reason": "not needed"},
+}
+
+ACTORS = [None, "no role", *Role]
+
+
+def _routes():
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, rule.rule, method
+
+
+ROUTES = sorted(set(_routes()))
+
+
+def test_every_route_has_a_declared_rule():
+    undeclared = sorted({endpoint for endpoint, _, _ in ROUTES} - set(ACCESS))
+    stale = sorted(set(ACCESS) - {endpoint for endpoint, _, _ in ROUTES})
+
+    assert undeclared == [], "declare who may use these routes in ACCESS"
+    assert stale == [], "these routes no longer exist"
+
+
+@pytest.fixture
+def objects(app_context):
+    """One of each object a URL can name."""
+    pending = factories.create_organisation(approved=False, kind=OrganisationKind.SME)
+    trust = factories.create_organisation()
+    owner = factories.create_user()
+    membership = factories.request_role(owner, trust, Role.ADOPTER)
+    factories.create_token(owner)
+    return {
+        "organisation_id": pending.id,
+        "approved_organisation_id": trust.id,
+        "membership_id": membership.id,
+        "token_id": _token_id_of(owner),
+        "filename": "images/favicon.svg",
+    }
+
+
+def _token_id_of(user) -> int:
+    from marketplace.accounts.models import ApiToken
+    from marketplace.extensions import db
+
+    return db.session.scalar(db.select(ApiToken.id).where(ApiToken.user_id == user.id))
+
+
+# Routes whose URL should name a different object than the default for its argument.
+URL_OBJECTS = {
+    "organisations_api.OrganisationMemberships": {"organisation_id": "approved_organisation_id"},
+}
+
+
+def _url(endpoint: str, rule: str, objects: dict) -> str:
+    if rule.startswith("/static/"):
+        return "/static/marketplace.css"
+    names = URL_OBJECTS.get(endpoint, {})
+    return re.sub(
+        r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(objects[names.get(m.group(1), m.group(1))]), rule
+    )
+
+
+def _expected(access: str, actor) -> str:
+    if access == PUBLIC:
+        return "allowed"
+    if actor is None:
+        return "unauthenticated"
+    if access in (TEAM, TOKEN_TEAM) and actor is not Role.INNOVATION_TEAM:
+        return "forbidden"
+    return "allowed"
+
+
+def _outcome(response, api: bool) -> str:
+    if response.status_code == 401 and api:
+        return "unauthenticated"
+    if response.status_code == 302 and "/sign-in?next=" in response.headers["Location"]:
+        return "unauthenticated"
+    if response.status_code == 403:
+        return "forbidden"
+    return "allowed"
+
+
+def _page_client(app, actor):
+    client = app.test_client()
+    if actor is not None:
+        role = None if actor == "no role" else actor
+        client = factories.sign_in_as(app, factories.create_user(role=role).email)
+    page = client.get("/account" if actor is not None else "/sign-in")
+    return client, {"csrf_token": csrf_from(page.text)}, {}
+
+
+def _api_client(app, actor):
+    if actor is None:
+        return app.test_client(), None, {}
+    role = None if actor == "no role" else actor
+    secret = factories.create_token(factories.create_user(role=role))
+    return app.test_client(), None, {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"), ROUTES, ids=lambda v: str(v))
+def test_route_access_matches_the_table(app, objects, endpoint, rule, method):
+    api = rule.startswith("/api/")
+    url = _url(endpoint, rule, objects)
+    mismatches = []
+    for actor in ACTORS:
+        client, form, headers = (_api_client if api else _page_client)(app, actor)
+        kwargs = {"headers": headers}
+        if method != "GET":
+            kwargs["json" if api else "data"] = API_BODIES.get(endpoint, {}) if api else form
+        response = client.open(url, method=method, **kwargs)
+        got, want = _outcome(response, api), _expected(ACCESS[endpoint], actor)
+        if got != want:
+            mismatches.append(f"{actor}: got {got} ({response.status_code}), want {want}")
+    assert mismatches == []
