@@ -1,0 +1,118 @@
+"""Main journeys through a real Chromium, with an accessibility check of every page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from marketplace.accounts.models import OrganisationKind, Role
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+
+def check_page(visit, found: list[str]) -> None:
+    found.extend(visit.accessibility_violations())
+
+
+def test_sign_in_journey(visit, app_context):
+    factories.create_user(email="grace@example.nhs.uk", name="Grace Okafor", role=Role.SERVICE_LEAD)
+    problems: list[str] = []
+    page = visit.page
+
+    visit.goto("/")
+    check_page(visit, problems)
+    page.get_by_role("link", name="Sign in").first.click()
+    page.wait_for_url("**/sign-in")
+    check_page(visit, problems)
+
+    page.get_by_label("Email address").fill("grace@example.nhs.uk")
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text().startswith("There is a problem")
+    check_page(visit, problems)
+
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(visit.base_url + "/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Grace Okafor"
+    check_page(visit, problems)
+
+    page.get_by_role("link", name="Your account").first.click()
+    check_page(visit, problems)
+    page.get_by_role("link", name="Personal access tokens for the API").click()
+    page.get_by_label("Token name").fill("reporting")
+    page.get_by_role("button", name="Create token").click()
+    assert page.locator("#new-token").inner_text().startswith("mkt_")
+    check_page(visit, problems)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Innovation marketplace")
+
+    assert problems == []
+    assert visit.console_errors == []
+
+
+def test_registration_journey(visit, app_context):
+    factories.create_organisation(name="Riverside Hospitals NHS Trust")
+    problems: list[str] = []
+    page = visit.page
+
+    visit.goto("/register")
+    check_page(visit, problems)
+    page.get_by_role("button", name="Create account").click()
+    assert "There is a problem" in page.get_by_role("alert").inner_text()
+    check_page(visit, problems)
+
+    page.get_by_label("Full name").fill("Samira Haddad")
+    page.get_by_label("Email address").fill("samira@example.nhs.uk")
+    page.get_by_label("Create a password").fill("violet-ferry-tundra-38")
+    page.get_by_label("Confirm your password").fill("violet-ferry-tundra-38")
+    page.get_by_label("Your organisation").select_option(label="Riverside Hospitals NHS Trust")
+    page.get_by_label("Innovation fellow").check()
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/sign-in")
+    expect(page.get_by_role("status")).to_contain_text("If this email address is new to us")
+
+    assert problems == []
+    assert visit.console_errors == []
+
+
+def test_innovation_team_pages(visit, app_context):
+    factories.create_user(email="lead@example.nhs.uk", role=Role.INNOVATION_TEAM)
+    pending = factories.create_organisation(
+        approved=False, name="Northgate Digital Ltd", kind=OrganisationKind.SME
+    )
+    problems: list[str] = []
+    page = visit.page
+    visit.goto("/sign-in")
+    page.get_by_label("Email address").fill("lead@example.nhs.uk")
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(visit.base_url + "/")
+
+    for path in ("/admin/organisations", "/admin/memberships", "/admin/audit", "/api/v1/docs"):
+        visit.goto(path)
+        if path != "/api/v1/docs":  # Swagger UI is a third-party page with its own markup
+            check_page(visit, problems)
+
+    visit.goto(f"/admin/organisations/{pending.id}")
+    check_page(visit, problems)
+    page.get_by_role("button", name="Approve organisation").click()
+    expect(page.get_by_role("status")).to_contain_text("Northgate Digital Ltd is approved")
+    page.get_by_role("button", name="Grant").first.click()
+    expect(page.get_by_role("status")).to_contain_text("is now innovator for Northgate Digital Ltd")
+    check_page(visit, problems)
+
+    assert problems == []
+    assert [e for e in visit.console_errors if "swagger" not in e.lower()] == []
+
+
+def test_the_accessibility_check_reports_real_violations(visit, app_context):
+    """Guards the guard: a page with a known fault must not pass."""
+    visit.goto("/")
+    visit.page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')"
+    )
+
+    assert any("image-alt" in line for line in visit.accessibility_violations())
