@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, g
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marketplace import access, cli, errors, formatting, security
 from marketplace.config import INSTANCE_DIR, PROJECT_ROOT, from_environment
@@ -30,6 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     formatting.init_app(app)
     cli.register(app)
     app.teardown_request(_forget_request_globals)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from marketplace import demo
 from marketplace.accounts import services
-from marketplace.accounts.models import Organisation, Role
+from marketplace.accounts.models import Organisation, Role, User
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 
@@ -77,6 +77,23 @@ def create_user(email: str, name: str, organisation_name: str, role: str, passwo
     click.echo(f"Created {email} as {Role(role).label} for {organisation.name}")
 
 
+@click.command("set-password")
+@click.option("--email", required=True)
+@click.password_option()
+@with_appcontext
+def set_password(email: str, password: str) -> None:
+    """Set a new password for someone locked out; every session of theirs ends."""
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No account with the email address {email!r}")
+    try:
+        services.set_password(db.session, None, user, password)
+    except DomainError as error:
+        raise _failed(error) from None
+    db.session.commit()
+    click.echo(f"Password set for {user.email}; their other sessions have ended")
+
+
 @click.command("add-organisation")
 @click.option("--name", required=True)
 @click.option(
@@ -106,5 +123,5 @@ def _failed(error: DomainError) -> click.ClickException:
 
 
 def register(app: Flask) -> None:
-    for command in (seed_demo, create_user, add_organisation):
+    for command in (seed_demo, create_user, set_password, add_organisation):
         app.cli.add_command(command)

@@ -109,3 +109,36 @@ def test_add_organisation(app, session):
         session.query(Organisation).filter_by(name="Seaside Trust").statement
     )
     assert (organisation.ods_code, organisation.status) == ("AB1", "approved")
+
+
+def test_set_password_ends_sessions_and_allows_the_new_password(app, session):
+    person = factories.create_user(email="locked@example.org")
+    old_session = factories.sign_in_as(app, person.email)
+
+    result = app.test_cli_runner().invoke(
+        args=[
+            "set-password",
+            "--email",
+            "Locked@example.org",
+            "--password",
+            "lantern-quarry-basil-55",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert old_session.get("/account").status_code == 302
+    factories.sign_in_as(app, person.email, "lantern-quarry-basil-55")
+
+
+def test_set_password_refuses_a_weak_one(app, session):
+    person = factories.create_user(email="locked@example.org")
+    before = session.get(User, person.id).password_hash
+
+    result = app.test_cli_runner().invoke(
+        args=["set-password", "--email", "locked@example.org", "--password", "password"]
+    )
+
+    assert result.exit_code != 0
+    assert "at least 12 characters" in result.output
+    session.expire_all()
+    assert session.get(User, person.id).password_hash == before

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from marketplace.accounts import policy, queries, services
-from marketplace.accounts.forms import ConfirmForm, ReasonForm
+from marketplace.accounts.forms import ReasonForm
 from marketplace.accounts.models import (
     ORGANISATION_KIND_LABELS,
     ROLE_LABELS,
@@ -28,7 +29,7 @@ def innovation_team_only():
         raise Forbidden("Only the innovation team can use these pages")
 
 
-class GrantRoleForm(ConfirmForm):
+class GrantRoleForm(FlaskForm):
     email = StringField("Email address of the person")
     role = SelectField(
         "Role",
@@ -80,7 +81,6 @@ def _render_organisation(organisation_id: int, reject_form, grant_form, status=2
 
 @bp.post("/organisations/<int:organisation_id>/approve")
 def approve_organisation(organisation_id: int):
-    ConfirmForm().validate_on_submit()
     organisation = services.approve_organisation(db.session, current_user, organisation_id)
     db.session.commit()
     flash(f"{organisation.name} is approved. Now grant the roles its people asked for.", "success")
@@ -138,7 +138,6 @@ def memberships():
 
 @bp.post("/memberships/<int:membership_id>/grant")
 def grant_membership(membership_id: int):
-    ConfirmForm().validate_on_submit()
     membership = services.grant_membership(db.session, current_user, membership_id)
     db.session.commit()
     flash(
@@ -162,7 +161,6 @@ def decline_membership(membership_id: int):
 
 @bp.post("/memberships/<int:membership_id>/revoke")
 def revoke_membership(membership_id: int):
-    ConfirmForm().validate_on_submit()
     membership = services.revoke_membership(db.session, current_user, membership_id)
     db.session.commit()
     flash(f"{membership.user.name} no longer has the role {membership.role.label.lower()}.")

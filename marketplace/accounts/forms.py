@@ -7,15 +7,12 @@ from wtforms import IntegerField, PasswordField, RadioField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Optional
 
-from marketplace.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, Role
+from marketplace.accounts.models import ORGANISATION_KIND_LABELS
+from marketplace.accounts.services import SELF_SERVICE_ROLES
 
 NEW_ORGANISATION = "new"
 
-REQUESTABLE_ROLES = [
-    SelectChoice(role.value, label)
-    for role, label in ROLE_LABELS.items()
-    if role is not Role.INNOVATION_TEAM
-]
+REQUESTABLE_ROLES = [SelectChoice(role.value, role.label) for role in SELF_SERVICE_ROLES]
 KIND_CHOICES = [SelectChoice("", "Select the kind")] + [
     SelectChoice(k.value, v) for k, v in ORGANISATION_KIND_LABELS.items()
 ]
@@ -78,7 +75,3 @@ class ApiTokenForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = StringField("Reason")
-
-
-class ConfirmForm(FlaskForm):
-    """A button with nothing to fill in: CSRF protection only."""

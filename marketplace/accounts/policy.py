@@ -7,7 +7,7 @@ it, the object acted on.
 
 from __future__ import annotations
 
-from marketplace.accounts.models import ApiToken, Organisation, Role, User
+from marketplace.accounts.models import ApiToken, Organisation, Role
 
 
 def _signed_in(user) -> bool:
@@ -30,10 +30,6 @@ def may_read_audit(user) -> bool:
     return is_innovation_team(user)
 
 
-def may_list_users(user) -> bool:
-    return is_innovation_team(user)
-
-
 def may_view_organisation(user, organisation: Organisation) -> bool:
     """Approved organisations are visible to everyone signed in; pending ones to their proposer."""
     if not _signed_in(user):
@@ -51,7 +47,3 @@ def may_request_membership(user, organisation: Organisation) -> bool:
 
 def may_revoke_token(user, token: ApiToken) -> bool:
     return _signed_in(user) and token.user_id == user.id
-
-
-def may_view_user(user, other: User) -> bool:
-    return _signed_in(user) and (user.id == other.id or is_innovation_team(user))

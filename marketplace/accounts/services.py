@@ -32,6 +32,7 @@ ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
 COMPANIES_HOUSE_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
 TOKEN_PREFIX = "mkt_"  # noqa: S105 - a public marker that makes leaked tokens findable
 MAX_TOKEN_DAYS = 366
+SELF_SERVICE_ROLES = tuple(role for role in Role if role is not Role.INNOVATION_TEAM)
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,14 @@ def register(
             errors.add("organisation_id", "Select an organisation from the list")
     errors.raise_if_any()
 
+    # Hash first, so a registered email answers no faster than a new one.
+    password_hash = passwords.hash_password(password, settings["password_profile"])
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         return None
     user = User(
         email=email,
         name=name,
-        password_hash=passwords.hash_password(password, settings["password_profile"]),
+        password_hash=password_hash,
         session_token=secrets.token_hex(16),
     )
     session.add(user)
@@ -126,6 +129,18 @@ def change_password(
     user.password_hash = passwords.hash_password(new_password, profile)
     user.session_token = secrets.token_hex(16)
     audit.record(session, user, "user.password_changed", user)
+
+
+def set_password(session: Session, actor: User | None, user: User, new_password: str) -> None:
+    """An operator sets a new password for someone locked out, ending all their sessions."""
+    if actor is not None and not policy.is_innovation_team(actor):
+        raise Forbidden("Only the innovation team can set someone else's password")
+    errors = FieldErrors()
+    _check_new_password(errors, "password", new_password, personal=(user.email, user.name))
+    errors.raise_if_any()
+    user.password_hash = passwords.hash_password(new_password, settings["password_profile"])
+    user.session_token = secrets.token_hex(16)
+    audit.record(session, actor, "user.password_set", user)
 
 
 def sign_out_everywhere(session: Session, user: User) -> None:
@@ -301,7 +316,11 @@ def grant_role_by_email(
     organisation = _organisation_for_review(session, actor, organisation_id)
     errors = FieldErrors()
     email = clean_email(errors, "email", email)
-    chosen_role = _clean_role(errors, role)
+    try:
+        chosen_role = Role(role)
+    except ValueError:
+        chosen_role = None
+        errors.add("role", "Select a role")
     user = None
     if email:
         user = session.scalar(sa.select(User).where(User.email == email))
@@ -383,11 +402,15 @@ def _check_new_password(errors: FieldErrors, field: str, password: str | None, p
 
 
 def _clean_role(errors: FieldErrors, role: str | None) -> Role | None:
+    """A role someone asks for themselves; the innovation team's own role is only granted."""
     try:
-        return Role(role)
+        chosen = Role(role)
     except ValueError:
+        chosen = None
+    if chosen not in SELF_SERVICE_ROLES:
         errors.add("role", "Select the role you need")
         return None
+    return chosen
 
 
 def _clean_new_organisation(

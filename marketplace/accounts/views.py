@@ -21,7 +21,6 @@ from marketplace.accounts.forms import (
     NEW_ORGANISATION,
     ApiTokenForm,
     ChangePasswordForm,
-    ConfirmForm,
     JoinOrganisationForm,
     RegisterForm,
     SignInForm,
@@ -115,7 +114,6 @@ def sign_in():
             session.clear()
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
-        form.form_errors.append("Enter a correct email address and password")
         form.email.errors = ["Enter a correct email address and password"]
     status = 422 if has_errors(form) else 200
     return render_template("accounts/sign_in.html", form=form), status
@@ -159,9 +157,6 @@ def change_password():
 
 @bp.post("/account/sign-out-everywhere")
 def sign_out_everywhere():
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return redirect(url_for("accounts.account"))
     services.sign_out_everywhere(db.session, current_user)
     db.session.commit()
     logout_user()
@@ -224,9 +219,7 @@ def api_tokens():
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 def revoke_api_token(token_id: int):
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        token = services.revoke_api_token(db.session, current_user, token_id)
-        db.session.commit()
-        flash(f"Token ‘{token.name}’ has been revoked.", "success")
+    token = services.revoke_api_token(db.session, current_user, token_id)
+    db.session.commit()
+    flash(f"Token ‘{token.name}’ has been revoked.", "success")
     return redirect(url_for("accounts.api_tokens"))

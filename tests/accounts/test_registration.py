@@ -87,6 +87,7 @@ BAD_INPUT = [
     ({"organisation_id": "99999"}, "Select an organisation from the list"),
     ({"role": ""}, "Select the role you need"),
     ({"role": "superuser"}, "Select the role you need"),
+    ({"role": "innovation_team"}, "Select the role you need"),
     ({"organisation_id": "new", "organisation_name": ""}, "Enter the organisation"),
     (
         {
