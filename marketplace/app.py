@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     account_services.settings["password_profile"] = app.config["PASSWORD_HASH_PROFILE"]
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    security.init_app(app)  # first: malformed requests are refused before anything else
     access.init_app(app)  # before CSRF, so anonymous posts are sent to sign in first
     csrf.init_app(app)
     limiter.init_app(app)
@@ -83,7 +84,6 @@ def _init_extensions(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal access token"}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    security.init_app(app)
     _import_models()
 
 

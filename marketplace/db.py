@@ -21,6 +21,18 @@ NAMING_CONVENTION = {
 }
 
 
+# Ids are 32-bit integers on PostgreSQL; a larger number cannot name a row on any database.
+MAX_ID = 2**31 - 1
+
+
+def get_by_id(session, model, object_id):
+    """``session.get`` for ids that came from outside: out-of-range ids find nothing instead of
+    failing in the database driver."""
+    if not isinstance(object_id, int) or not 1 <= object_id <= MAX_ID:
+        return None
+    return session.get(model, object_id)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

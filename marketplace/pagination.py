@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000  # far beyond any listing; keeps offsets within what databases accept
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Page:
 
 
 def paginate(session: Session, statement: sa.Select, page: int = 1, per_page: int = 20) -> Page:
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
     total = session.scalar(
         sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())

@@ -9,6 +9,8 @@ import time
 from flask import Flask, g, request
 from flask_login import current_user
 
+from marketplace.errors import BadRequest
+
 log = logging.getLogger("marketplace.requests")
 
 
@@ -54,6 +56,15 @@ def _set_headers(response):
     return response
 
 
+def _refuse_nul_characters():
+    """No field anywhere may contain a NUL character: PostgreSQL cannot store or compare text
+    with one, and no person types it. Refuse the whole request with a clear 400."""
+    values = [*request.args.values(), *request.form.values()]
+    body = request.get_data(cache=True) if request.is_json else b""
+    if any("\x00" in value for value in values) or b"\\u0000" in body or b"\x00" in body:
+        raise BadRequest("What you sent contains a character that cannot be accepted")
+
+
 def _start_timer():
     g.request_started = time.perf_counter()
 
@@ -75,6 +86,7 @@ def _log_request(response):
 
 def init_app(app: Flask) -> None:
     app.before_request(_start_timer)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_set_headers)
     app.after_request(_log_request)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -33,7 +33,7 @@ class FieldErrors:
             raise Invalid(self.errors)
 
 
-def _has_control_characters(value: str) -> bool:
+def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value)
 
 
@@ -54,7 +54,7 @@ def clean_line(
         return None
     if len(value) > max_length:
         errors.add(field, f"{label.capitalize()} must be {max_length} characters or fewer")
-    elif _MARKUP.search(value) or _has_control_characters(value) or "\n" in value:
+    elif _MARKUP.search(value) or has_control_characters(value) or "\n" in value:
         errors.add(field, f"{label.capitalize()} must not contain < or > or line breaks")
     return value
 

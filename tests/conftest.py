@@ -34,7 +34,7 @@ def pytest_addoption(parser):
 
 
 def _postgres_server(config) -> str | None:
-    server = os.environ.get("TEST_DATABASE_URL")
+    server = os.environ.get("TEST_DATABASE_URL") or None
     if config.getoption("--db") == "postgresql":
         return server or DEFAULT_POSTGRES_SERVER
     if config.getoption("--db") == "sqlite":

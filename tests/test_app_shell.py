@@ -130,3 +130,19 @@ def test_every_request_is_logged(client, caplog):
 )
 def test_design_system_assets_are_served(client, path):
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("get", "/api/v1/organisations?q=a%00b", {}),
+        ("get", "/sign-in?next=%00", {}),
+        ("post", "/sign-in", {"data": {"email": "a\x00@example.org", "password": "x"}}),
+        ("post", "/api/v1/registrations", {"json": {"email": "a\u0000b", "name": "x"}}),
+    ],
+)
+def test_nul_characters_are_refused_before_they_reach_the_database(client, method, path, kwargs):
+    response = getattr(client, method)(path, **kwargs)
+
+    assert response.status_code == 400
+    assert "a character that cannot be accepted" in response.text

@@ -16,6 +16,7 @@ from marketplace.accounts.models import (
     Organisation,
     User,
 )
+from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.forms import show_errors
@@ -63,7 +64,7 @@ def organisation(organisation_id: int):
 
 
 def _render_organisation(organisation_id: int, reject_form, grant_form, status=200):
-    organisation = db.session.get(Organisation, organisation_id)
+    organisation = get_by_id(db.session, Organisation, organisation_id)
     if organisation is None:
         raise NotFound("No such organisation")
     memberships = queries.memberships(db.session, organisation_id=organisation.id, per_page=100)
@@ -181,5 +182,5 @@ def audit():
         page=page,
         filters=filters,
         target_types=queries.audit_target_types(db.session),
-        actor=db.session.get(User, filters["actor_id"]) if filters["actor_id"] else None,
+        actor=get_by_id(db.session, User, filters["actor_id"]),
     )

@@ -27,6 +27,7 @@ from marketplace.accounts.schemas import (
     UserSchema,
 )
 from marketplace.accounts.views import REGISTERED_MESSAGE
+from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db, limiter
 
@@ -127,7 +128,7 @@ class Organisations(MethodView):
 
 
 def _visible_organisation(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
+    organisation = get_by_id(db.session, Organisation, organisation_id)
     if organisation is None or not policy.may_view_organisation(current_user, organisation):
         raise NotFound("No such organisation")
     return organisation

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from marketplace.accounts.models import ApiToken, Membership, Organisation, OrganisationKind, User
 from marketplace.audit import AuditEvent
+from marketplace.db import MAX_ID
 from marketplace.pagination import Page, paginate
 
 ORGANISATION_STATUSES = ("pending", "approved", "rejected")
@@ -79,8 +80,8 @@ def memberships(
         statement = statement.where(Membership.declined_at.is_not(None))
     elif status == "revoked":
         statement = statement.where(Membership.revoked_at.is_not(None))
-    if organisation_id:
-        statement = statement.where(Membership.organisation_id == organisation_id)
+    if organisation_id is not None:
+        statement = statement.where(_id_equals(Membership.organisation_id, organisation_id))
     return paginate(session, statement, page, per_page)
 
 
@@ -99,8 +100,8 @@ def audit_events(
         statement = statement.where(AuditEvent.target_type == target_type)
     if target_id:
         statement = statement.where(AuditEvent.target_id == str(target_id))
-    if actor_id:
-        statement = statement.where(AuditEvent.actor_id == actor_id)
+    if actor_id is not None:
+        statement = statement.where(_id_equals(AuditEvent.actor_id, actor_id))
     if action:
         statement = statement.where(AuditEvent.action == action)
     return paginate(session, statement, page, per_page)
@@ -112,6 +113,11 @@ def audit_target_types(session: Session) -> list[str]:
             sa.select(AuditEvent.target_type).distinct().order_by(AuditEvent.target_type)
         )
     )
+
+
+def _id_equals(column, value: int):
+    """An id filter that matches nothing, rather than failing, for ids no row can have."""
+    return column == value if 1 <= value <= MAX_ID else sa.false()
 
 
 def _escape_like(text: str) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.db import MAX_ID
+
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
 
 
 class OrganisationSchema(Schema):
@@ -84,13 +87,13 @@ class OrganisationQuerySchema(PageArgsSchema):
 
 class MembershipQuerySchema(PageArgsSchema):
     status = fields.Str(validate=validate.OneOf(["requested", "granted", "declined", "revoked"]))
-    organisation_id = fields.Int()
+    organisation_id = fields.Int(validate=ID_RANGE)
 
 
 class AuditQuerySchema(PageArgsSchema):
     target_type = fields.Str(validate=validate.Length(max=60))
     target_id = fields.Str(validate=validate.Length(max=60))
-    actor_id = fields.Int()
+    actor_id = fields.Int(validate=ID_RANGE)
     action = fields.Str(validate=validate.Length(max=80))
 
 
@@ -101,7 +104,7 @@ class RegistrationSchema(Schema):
     name = fields.Str(required=True)
     password = fields.Str(required=True, load_only=True)
     role = fields.Str(required=True)
-    organisation_id = fields.Int(allow_none=True)
+    organisation_id = fields.Int(allow_none=True, validate=ID_RANGE)
     new_organisation = fields.Nested(
         Schema.from_dict(
             {

@@ -21,9 +21,9 @@ from marketplace.accounts.models import (
     Role,
     User,
 )
-from marketplace.db import utcnow
+from marketplace.db import get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
-from marketplace.validation import FieldErrors, clean_email, clean_line
+from marketplace.validation import FieldErrors, clean_email, clean_line, has_control_characters
 
 # Set once by create_app from PASSWORD_HASH_PROFILE.
 settings = {"password_profile": "production"}
@@ -72,7 +72,7 @@ def register(
     elif organisation_id is None:
         errors.add("organisation_id", "Select your organisation, or tell us about a new one")
     else:
-        organisation = session.get(Organisation, organisation_id)
+        organisation = get_by_id(session, Organisation, organisation_id)
         if organisation is None or not organisation.is_approved:
             errors.add("organisation_id", "Select an organisation from the list")
     errors.raise_if_any()
@@ -154,7 +154,7 @@ def load_session_user(session: Session, session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = session.get(User, int(user_id))
+    user = get_by_id(session, User, int(user_id))
     if user is None or not user.is_active:
         return None
     if not secrets.compare_digest(user.session_token, token):
@@ -183,7 +183,7 @@ def request_membership(
 ) -> Membership:
     errors = FieldErrors()
     chosen_role = _clean_role(errors, role)
-    organisation = session.get(Organisation, organisation_id) if organisation_id else None
+    organisation = get_by_id(session, Organisation, organisation_id) if organisation_id else None
     if organisation is None or not policy.may_view_organisation(actor, organisation):
         errors.add("organisation_id", "Select an organisation from the list")
     errors.raise_if_any()
@@ -358,7 +358,7 @@ def create_api_token(
 
 
 def revoke_api_token(session: Session, actor: User, token_id: int) -> ApiToken:
-    token = session.get(ApiToken, token_id)
+    token = get_by_id(session, ApiToken, token_id)
     if token is None or not policy.may_revoke_token(actor, token):
         raise NotFound("No such token")
     if token.revoked_at is None:
@@ -386,6 +386,8 @@ def clean_reason(errors: FieldErrors, reason: str | None) -> str | None:
         errors.add("reason", "Give a reason, which the person asking will see")
     elif len(reason) > 1000:
         errors.add("reason", "Reason must be 1000 characters or fewer")
+    elif has_control_characters(reason):
+        errors.add("reason", "Reason must not contain control characters")
     return reason or None
 
 
@@ -503,7 +505,7 @@ def _membership_data(membership: Membership) -> dict:
 def _organisation_for_review(session: Session, actor: User, organisation_id: int) -> Organisation:
     if not policy.may_review_organisations(actor):
         raise Forbidden("Only the innovation team can review organisations")
-    organisation = session.get(Organisation, organisation_id)
+    organisation = get_by_id(session, Organisation, organisation_id)
     if organisation is None:
         raise NotFound("No such organisation")
     return organisation
@@ -512,7 +514,7 @@ def _organisation_for_review(session: Session, actor: User, organisation_id: int
 def _membership_for_decision(session: Session, actor: User, membership_id: int) -> Membership:
     if not policy.may_decide_memberships(actor):
         raise Forbidden("Only the innovation team can decide on roles")
-    membership = session.get(Membership, membership_id)
+    membership = get_by_id(session, Membership, membership_id)
     if membership is None:
         raise NotFound("No such role request")
     return membership

@@ -206,3 +206,18 @@ def test_other_roles_cannot_use_team_pages(signed_in, role):
 
     assert client.get("/admin/organisations").status_code == 403
     assert client.get("/admin/audit").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/organisations/99999999999999999999999",
+        "/admin/audit?actor_id=99999999999999999999999",
+        "/admin/audit?page=99999999999999999999999",
+        "/admin/organisations?page=99999999999999999999",
+    ],
+)
+def test_numbers_too_large_for_the_database_are_handled(team, path):
+    response = team.get(path)
+
+    assert response.status_code in {200, 404}

@@ -82,7 +82,7 @@ BAD_INPUT = [
     ({"confirm_password": "something-else-entirely"}, "The passwords do not match"),
     ({"name": "x" * 10_000}, "must be 200 characters or fewer"),
     ({"name": "<script>alert(1)</script>"}, "must not contain &lt; or &gt;"),
-    ({"name": "Bad\x00Name"}, "must not contain"),
+    ({"name": "Bad\x07Name"}, "must not contain"),
     ({"organisation_id": ""}, "Select your organisation"),
     ({"organisation_id": "99999"}, "Select an organisation from the list"),
     ({"role": ""}, "Select the role you need"),
