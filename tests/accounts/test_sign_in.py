@@ -201,3 +201,39 @@ def test_bad_password_changes_are_refused_and_change_nothing(app, session, perso
     assert message in response.text
     session.expire_all()
     assert session.get(User, person.id).password_hash == before
+
+
+def test_sign_in_limits_are_shared_by_every_worker_through_redis(app, person):
+    """With REDIS_URL set, two app processes count failed attempts together."""
+    import redis
+
+    from marketplace.app import create_app
+    from marketplace.extensions import limiter
+    from tests.conftest import TEST_CONFIG
+
+    prefix = f"marketplace-test-{person.id}-{id(app)}"
+    config = {
+        **TEST_CONFIG,
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_KEY_PREFIX": prefix,  # keys of its own: parallel runs cannot interfere
+        "SIGN_IN_RATE_LIMIT": "3 per minute",
+    }
+    data = {"email": person.email, "password": "not-the-password"}
+    client = redis.Redis(host="127.0.0.1", port=6379, db=15)
+    try:
+        # Flask-Limiter keeps its storage on the shared extension object, so the two "workers"
+        # are built one after the other; each request below goes through Redis.
+        worker_one = create_app(config)
+        for _ in range(2):
+            post_form(worker_one.test_client(), "/sign-in", data)
+        worker_two = create_app(config)
+        post_form(worker_two.test_client(), "/sign-in", data)
+        blocked = post_form(worker_two.test_client(), "/sign-in", data)
+
+        assert blocked.status_code == 429
+        assert client.keys(f"*{prefix}*"), "no rate-limit counters in Redis"
+    finally:
+        for key in client.keys(f"*{prefix}*"):
+            client.delete(key)
+        limiter.init_app(app)  # back to the suite's in-memory storage

@@ -40,6 +40,11 @@ def test_sign_in_journey(visit, app_context):
 
     page.get_by_role("link", name="Your account").first.click()
     check_page(visit, problems)
+    for path in ("/account/password", "/account/organisations/join"):
+        visit.goto(path)
+        page.get_by_role("button").last.click()  # submit empty: the error summary is checked too
+        check_page(visit, problems)
+    visit.goto("/account")
     page.get_by_role("link", name="Personal access tokens for the API").click()
     page.get_by_label("Token name").fill("reporting")
     page.get_by_role("button", name="Create token").click()
