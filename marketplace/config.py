@@ -48,6 +48,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": environment not in {"development", "test"},
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "PARTNERSHIP_NAME": env.get("PARTNERSHIP_NAME", "Health and care innovation partnership"),
         # How many reverse proxies stand in front of the app (0: none). Rate limits and logs
         # need the client's address, which a proxy passes in X-Forwarded-For.
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
 from flask_login import current_user
 
 from marketplace.access import public
@@ -51,6 +51,9 @@ def navigation_items(user) -> list[dict[str, str]]:
             {"text": "Audit log", "href": "/admin/audit"},
         ]
     items.append({"text": "API", "href": "/api/v1/docs"})
+    for item in items:
+        href = item["href"]
+        item["active"] = request.path == href or (href != "/" and request.path.startswith(href))
     return items
 
 
@@ -59,4 +62,5 @@ def template_globals() -> dict:
         "policy": policy,
         "Role": Role,
         "navigation_items": navigation_items(current_user),
+        "partnership_name": current_app.config["PARTNERSHIP_NAME"],
     }

@@ -146,3 +146,15 @@ def test_nul_characters_are_refused_before_they_reach_the_database(client, metho
 
     assert response.status_code == 400
     assert "a character that cannot be accepted" in response.text
+
+
+def test_navigation_marks_the_current_section_and_follows_roles(signed_in):
+    from marketplace.accounts.models import Role
+
+    team = signed_in(Role.INNOVATION_TEAM).get("/admin/audit").text
+    lead = signed_in(Role.SERVICE_LEAD).get("/account").text
+
+    assert 'aria-current="page"' in team or 'aria-current="true"' in team
+    assert "Audit log" in team
+    assert "Audit log" not in lead
+    assert "Your account" in lead
