@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from marketplace.extensions import db
+from tests import factories
 
 
 def _drift():
@@ -32,49 +34,31 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(app_context):
     assert _drift() == []
 
 
-def test_the_database_enforces_one_open_role_per_person_and_organisation(app_context):
-    from tests import factories
-
-    person = factories.create_user()
-    trust = factories.create_organisation()
+def _insert_membership(person_id: int, organisation_id: int, role: str) -> None:
+    """Straight to the database, past the services, to show what the schema itself refuses."""
     db.session.execute(
         sa.text(
             "INSERT INTO memberships (user_id, organisation_id, role, requested_at) "
-            "VALUES (:u, :o, 'adopter', CURRENT_TIMESTAMP)"
+            "VALUES (:u, :o, :role, CURRENT_TIMESTAMP)"
         ),
-        {"u": person.id, "o": trust.id},
+        {"u": person_id, "o": organisation_id, "role": role},
     )
+    db.session.flush()
+
+
+def test_the_database_enforces_one_open_role_per_person_and_organisation(app_context):
+    person, trust = factories.create_user(), factories.create_organisation()
+    _insert_membership(person.id, trust.id, "adopter")
     db.session.commit()
-    try:
-        db.session.execute(
-            sa.text(
-                "INSERT INTO memberships (user_id, organisation_id, role, requested_at) "
-                "VALUES (:u, :o, 'adopter', CURRENT_TIMESTAMP)"
-            ),
-            {"u": person.id, "o": trust.id},
-        )
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-    else:
-        raise AssertionError("a second open membership for the same role was stored")
+
+    with pytest.raises(sa.exc.IntegrityError):
+        _insert_membership(person.id, trust.id, "adopter")
+    db.session.rollback()
 
 
 def test_the_database_refuses_roles_that_do_not_exist(app_context):
-    from tests import factories
+    person, trust = factories.create_user(), factories.create_organisation()
 
-    person = factories.create_user()
-    trust = factories.create_organisation()
-    try:
-        db.session.execute(
-            sa.text(
-                "INSERT INTO memberships (user_id, organisation_id, role, requested_at) "
-                "VALUES (:u, :o, 'emperor', CURRENT_TIMESTAMP)"
-            ),
-            {"u": person.id, "o": trust.id},
-        )
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-    else:
-        raise AssertionError("an unknown role was stored")
+    with pytest.raises(sa.exc.IntegrityError):
+        _insert_membership(person.id, trust.id, "emperor")
+    db.session.rollback()
