@@ -48,6 +48,7 @@ def navigation_items(user) -> list[dict[str, str]]:
         items += [
             {"text": "Organisations", "href": "/admin/organisations"},
             {"text": "Roles", "href": "/admin/memberships"},
+            {"text": "People", "href": "/admin/users"},
             {"text": "Audit log", "href": "/admin/audit"},
         ]
     items.append({"text": "API", "href": "/api/v1/docs"})

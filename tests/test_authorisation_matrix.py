@@ -48,6 +48,9 @@ ACCESS = {
     "admin.decline_membership": TEAM,
     "admin.revoke_membership": TEAM,
     "admin.audit": TEAM,
+    "admin.users": TEAM,
+    "admin.disable_user": TEAM,
+    "admin.enable_user": TEAM,
     "accounts_api.Registrations": PUBLIC,
     "accounts_api.Me": TOKEN,
     "organisations_api.Organisations": TOKEN,
@@ -111,6 +114,7 @@ def objects(app_context):
         "organisation_id": pending.id,
         "approved_organisation_id": trust.id,
         "membership_id": membership.id,
+        "user_id": owner.id,
         "token_id": _token_id_of(owner),
         "filename": "images/favicon.svg",
     }

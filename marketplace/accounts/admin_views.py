@@ -168,6 +168,29 @@ def revoke_membership(membership_id: int):
     return redirect(url_for("admin.memberships", status="granted"))
 
 
+@bp.get("/users")
+def users():
+    text = (request.args.get("q") or "").strip()[:200] or None
+    page = queries.users(db.session, text=text, page=_page())
+    return render_template("admin/users.html", page=page, q=text)
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable_user(user_id: int):
+    user = services.disable_user(db.session, current_user, user_id, request.form.get("reason"))
+    db.session.commit()
+    flash(f"{user.name} can no longer sign in or use API tokens.", "success")
+    return redirect(url_for("admin.users", q=user.email))
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable_user(user_id: int):
+    user = services.enable_user(db.session, current_user, user_id)
+    db.session.commit()
+    flash(f"{user.name} can sign in again.", "success")
+    return redirect(url_for("admin.users", q=user.email))
+
+
 @bp.get("/audit")
 def audit():
     filters = {

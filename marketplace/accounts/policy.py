@@ -26,6 +26,10 @@ def may_decide_memberships(user) -> bool:
     return is_innovation_team(user)
 
 
+def may_manage_users(user) -> bool:
+    return is_innovation_team(user)
+
+
 def may_read_audit(user) -> bool:
     return is_innovation_team(user)
 

@@ -85,6 +85,16 @@ def memberships(
     return paginate(session, statement, page, per_page)
 
 
+def users(session: Session, *, text: str | None = None, page: int = 1, per_page: int = 20) -> Page:
+    statement = sa.select(User).options(joinedload(User.memberships)).order_by(User.name, User.id)
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        statement = statement.where(
+            sa.or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+        )
+    return paginate(session, statement, page, per_page)
+
+
 def audit_events(
     session: Session,
     *,

@@ -22,7 +22,7 @@ from marketplace.accounts.models import (
     User,
 )
 from marketplace.db import get_by_id, utcnow
-from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
+from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.validation import FieldErrors, clean_email, clean_line, has_control_characters
 
 # Set once by create_app from PASSWORD_HASH_PROFILE.
@@ -141,6 +141,39 @@ def set_password(session: Session, actor: User | None, user: User, new_password:
     user.password_hash = passwords.hash_password(new_password, settings["password_profile"])
     user.session_token = secrets.token_hex(16)
     audit.record(session, actor, "user.password_set", user)
+
+
+def disable_user(session: Session, actor: User, user_id: int, reason: str | None) -> User:
+    """Stop someone signing in or using tokens, at once: their sessions and tokens stop working."""
+    if not policy.may_manage_users(actor):
+        raise Forbidden("Only the innovation team can disable accounts")
+    user = get_by_id(session, User, user_id)
+    if user is None:
+        raise NotFound("No such account")
+    if user.id == actor.id:
+        raise Conflict("You cannot disable your own account")
+    errors = FieldErrors()
+    reason = clean_reason(errors, reason)
+    errors.raise_if_any()
+    if user.disabled_at is not None:
+        raise InvalidTransition("This account is already disabled")
+    user.disabled_at = utcnow()
+    user.session_token = secrets.token_hex(16)
+    audit.record(session, actor, "user.disabled", user, {"reason": reason})
+    return user
+
+
+def enable_user(session: Session, actor: User, user_id: int) -> User:
+    if not policy.may_manage_users(actor):
+        raise Forbidden("Only the innovation team can enable accounts")
+    user = get_by_id(session, User, user_id)
+    if user is None:
+        raise NotFound("No such account")
+    if user.disabled_at is None:
+        raise InvalidTransition("This account is already enabled")
+    user.disabled_at = None
+    audit.record(session, actor, "user.enabled", user)
+    return user
 
 
 def sign_out_everywhere(session: Session, user: User) -> None:

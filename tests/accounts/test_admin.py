@@ -221,3 +221,57 @@ def test_numbers_too_large_for_the_database_are_handled(team, path):
     response = team.get(path)
 
     assert response.status_code in {200, 404}
+
+
+def test_disabling_an_account_ends_its_sessions_and_tokens(team, session, app):
+    person = factories.create_user(email="leaver@example.org", role=Role.ADOPTER)
+    browser = factories.sign_in_as(app, person.email)
+    secret = factories.create_token(person)
+
+    response = post_form(
+        team,
+        f"/admin/users/{person.id}/disable",
+        {"reason": "Left the trust"},
+        form_page="/admin/users",
+    )
+
+    assert response.status_code == 302
+    assert browser.get("/account").status_code == 302
+    assert (
+        app.test_client()
+        .get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+        .status_code
+        == 401
+    )
+    assert len(events(session, "user.disabled", person)) == 1
+
+    post_form(team, f"/admin/users/{person.id}/enable", {}, form_page="/admin/users")
+    factories.sign_in_as(app, person.email)
+
+
+def test_disabling_needs_a_reason_and_never_yourself(team, session):
+    person = factories.create_user(email="stays@example.org")
+
+    no_reason = post_form(
+        team, f"/admin/users/{person.id}/disable", {"reason": ""}, form_page="/admin/users"
+    )
+    me = session.scalar(
+        session.query(type(person)).filter(type(person).email != "stays@example.org").statement
+    )
+    yourself = post_form(
+        team, f"/admin/users/{me.id}/disable", {"reason": "test"}, form_page="/admin/users"
+    )
+
+    assert no_reason.status_code == 422
+    assert "Give a reason" in no_reason.text
+    assert yourself.status_code == 409
+    assert "cannot disable your own account" in yourself.text
+    session.expire_all()
+    assert session.get(type(person), person.id).disabled_at is None
+
+
+def test_people_can_be_found_by_name_or_email(team, session):
+    factories.create_user(email="find.me@example.org", name="Findable Person")
+
+    assert "Findable Person" in team.get("/admin/users?q=find.me").text
+    assert "Findable Person" not in team.get("/admin/users?q=nobody-like-this").text

@@ -96,7 +96,13 @@ def test_innovation_team_pages(visit, app_context):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(visit.base_url + "/")
 
-    for path in ("/admin/organisations", "/admin/memberships", "/admin/audit", "/api/v1/docs"):
+    for path in (
+        "/admin/organisations",
+        "/admin/memberships",
+        "/admin/users",
+        "/admin/audit",
+        "/api/v1/docs",
+    ):
         visit.goto(path)
         if path != "/api/v1/docs":  # Swagger UI is a third-party page with its own markup
             check_page(visit, problems)
