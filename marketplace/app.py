@@ -89,17 +89,20 @@ def _init_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every model module, so that migrations and relationships see the whole schema."""
+    import challenges.models  # noqa: F401
     import marketplace.accounts.models
     import marketplace.audit  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
+    from challenges import views as challenge_views
     from marketplace import api_docs, pages
     from marketplace.accounts import admin_views
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts import views as accounts_views
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(challenge_views.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(api_docs.bp)

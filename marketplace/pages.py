@@ -43,9 +43,13 @@ def navigation_items(user) -> list[dict[str, str]]:
     """Header links for what this user can do; grows as capabilities land."""
     if not getattr(user, "is_authenticated", False):
         return []
-    items = [{"text": "Home", "href": "/"}, {"text": "Your account", "href": "/account"}]
+    items = [{"text": "Home", "href": "/"}, {"text": "Challenges", "href": "/challenges"}]
+    if user.has_role(Role.SERVICE_LEAD):
+        items.append({"text": "Your challenges", "href": "/challenges/mine"})
+    items.append({"text": "Your account", "href": "/account"})
     if policy.is_innovation_team(user):
         items += [
+            {"text": "Review", "href": "/challenges/review"},
             {"text": "Organisations", "href": "/admin/organisations"},
             {"text": "Roles", "href": "/admin/memberships"},
             {"text": "People", "href": "/admin/users"},

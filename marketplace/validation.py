@@ -14,6 +14,8 @@ from email_validator import EmailNotValidError, validate_email
 from marketplace.errors import Invalid
 
 _MARKUP = re.compile(r"[<>]")
+# A tag, a comment or a doctype: "<script", "</p", "<!--". A lone "<" as in "< 18 weeks" is fine.
+_HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?]")
 
 
 class FieldErrors:
@@ -56,6 +58,34 @@ def clean_line(
         errors.add(field, f"{label.capitalize()} must be {max_length} characters or fewer")
     elif _MARKUP.search(value) or has_control_characters(value) or "\n" in value:
         errors.add(field, f"{label.capitalize()} must not contain < or > or line breaks")
+    return value
+
+
+def clean_text(
+    errors: FieldErrors,
+    field: str,
+    value: str | None,
+    *,
+    label: str,
+    max_length: int,
+    required: bool = False,
+) -> str | None:
+    """Plain text over several lines, such as a need or its evidence.
+
+    Stored as typed and escaped when shown; HTML is refused rather than silently kept, so what
+    people read is what the author meant.
+    """
+    value = (value or "").replace("\r\n", "\n").strip()
+    if not value:
+        if required:
+            errors.add(field, f"Enter {label}")
+        return None
+    if len(value) > max_length:
+        errors.add(field, f"{label.capitalize()} must be {max_length:,} characters or fewer")
+    elif _HTML_TAG.search(value):
+        errors.add(field, f"{label.capitalize()} must be plain text: remove the HTML tags")
+    elif has_control_characters(value):
+        errors.add(field, f"{label.capitalize()} must not contain control characters")
     return value
 
 

@@ -76,8 +76,19 @@ def app(database_url):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         upgrade()
+        app.extensions["reference_rows"] = _reference_rows()
         db.engine.dispose()
     return app
+
+
+def _reference_rows() -> dict:
+    """Rows the migrations themselves insert (such as the starting themes), restored after each
+    test so every test starts from a freshly migrated database."""
+    with db.engine.connect() as connection:
+        return {
+            table: [dict(row._mapping) for row in connection.execute(table.select())]
+            for table in db.metadata.sorted_tables
+        }
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +103,9 @@ def _clean_database(request):
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+            for table, rows in app.extensions["reference_rows"].items():
+                if rows:
+                    connection.execute(table.insert(), rows)
         limiter.reset()
 
 

@@ -80,3 +80,50 @@ def sign_in_as(app, email: str, password: str = PASSWORD):
     from tests.conftest import sign_in
 
     return sign_in(app.test_client(), email, password)
+
+
+def theme_ids(*names: str) -> list[int]:
+    from challenges.models import Theme
+
+    statement = db.select(Theme.id).where(Theme.name.in_(names)) if names else db.select(Theme.id)
+    return list(db.session.scalars(statement.order_by(Theme.id)))
+
+
+def challenge_input(**overrides):
+    """A complete challenge, ready to submit."""
+    from datetime import date, timedelta
+
+    from challenges.services import ChallengeInput
+
+    values = {
+        "title": "Missed outpatient appointments among young adults",
+        "need": "One in seven young adults miss their first outpatient appointment.",
+        "evidence": "14% did not attend in 2025, against 7% across all ages.",
+        "evidence_source": "Trust outpatient dashboard, March 2026",
+        "affected": "About 3,000 people aged 18 to 25 each year, and the clinics that wait.",
+        "outcomes": "Reduce missed first appointments to under 8% within a year.",
+        "closing_date": date.today() + timedelta(days=60),
+        "stage_wanted": "piloted",
+        "theme_ids": theme_ids("Outpatients", "Health inequalities"),
+    }
+    values.update(overrides)
+    return ChallengeInput(**values)
+
+
+def create_challenge(lead: User | None = None, status: str = "draft", **overrides):
+    """A challenge through the services, moved on to ``status`` (draft, submitted or open)."""
+    from challenges import services as challenge_services
+
+    if lead is None:
+        lead = create_user(role=Role.SERVICE_LEAD)
+    organisation_id = overrides.pop("organisation_id", lead.active_memberships[0].organisation_id)
+    challenge = challenge_services.create_challenge(
+        db.session, lead, organisation_id, challenge_input(**overrides)
+    )
+    if status in {"submitted", "open"}:
+        challenge_services.submit_challenge(db.session, lead, challenge.id)
+    if status == "open":
+        team = create_user(role=Role.INNOVATION_TEAM)
+        challenge_services.publish_challenge(db.session, team, challenge.id)
+    db.session.commit()
+    return challenge

@@ -19,6 +19,8 @@ from tests.conftest import TEST_CONFIG, csrf_from
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed in"  # pages: anonymous visitors are sent to sign in
 TEAM = "innovation team"  # pages: others get 403
+LEAD = "service lead"  # pages: service leads only, others get 403
+OBJECT = "object rule"  # pages: only people tied to the object (none of the actors here) pass
 TOKEN = "token"  # API: any valid personal access token, else 401
 TOKEN_TEAM = "token, innovation team"  # API: 401 without a token, 403 for other roles
 
@@ -37,7 +39,7 @@ ACCESS = {
     "accounts.sign_out_everywhere": SIGNED_IN,
     "accounts.join_organisation": SIGNED_IN,
     "accounts.api_tokens": SIGNED_IN,
-    "accounts.revoke_api_token": SIGNED_IN,
+    "accounts.revoke_api_token": OBJECT,
     "admin.organisations": TEAM,
     "admin.organisation": TEAM,
     "admin.approve_organisation": TEAM,
@@ -51,6 +53,19 @@ ACCESS = {
     "admin.users": TEAM,
     "admin.disable_user": TEAM,
     "admin.enable_user": TEAM,
+    "challenges.browse": SIGNED_IN,
+    "challenges.mine": SIGNED_IN,
+    "challenges.new": LEAD,
+    "challenges.show": SIGNED_IN,
+    "challenges.edit": OBJECT,
+    "challenges.submit": OBJECT,
+    "challenges.withdraw": OBJECT,
+    "challenges.publish": TEAM,
+    "challenges.return_to_service": TEAM,
+    "challenges.close": TEAM,
+    "challenges.archive": TEAM,
+    "challenges.review": TEAM,
+    "challenges.themes": TEAM,
     "accounts_api.Registrations": PUBLIC,
     "accounts_api.Me": TOKEN,
     "organisations_api.Organisations": TOKEN,
@@ -110,7 +125,9 @@ def objects(app_context):
     owner = factories.create_user()
     membership = factories.request_role(owner, trust, Role.ADOPTER)
     factories.create_token(owner)
+    challenge = factories.create_challenge(status="open")
     return {
+        "challenge_id": challenge.id,
         "organisation_id": pending.id,
         "approved_organisation_id": trust.id,
         "membership_id": membership.id,
@@ -149,6 +166,10 @@ def _expected(access: str, actor) -> str:
         return "unauthenticated"
     if access in (TEAM, TOKEN_TEAM) and actor is not Role.INNOVATION_TEAM:
         return "forbidden"
+    if access == LEAD and actor is not Role.SERVICE_LEAD:
+        return "forbidden"
+    if access == OBJECT:
+        return "forbidden"
     return "allowed"
 
 
@@ -159,6 +180,8 @@ def _outcome(response, api: bool) -> str:
         return "unauthenticated"
     if response.status_code == 403:
         return "forbidden"
+    if response.status_code == 404 and not api:
+        return "forbidden"  # an object you may not see is not found, which also keeps it out
     return "allowed"
 
 

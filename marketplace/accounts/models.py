@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base, TimestampMixin, UTCDateTime, utcnow
+from marketplace.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 
 
 class OrganisationKind(enum.StrEnum):
@@ -71,19 +71,6 @@ ROLE_LABELS = {
 }
 
 
-def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
-    """Store enums as short strings with a named CHECK, the same on SQLite and PostgreSQL."""
-    return sa.Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=30,
-        values_callable=lambda cls: [member.value for member in cls],
-        validate_strings=True,
-    )
-
-
 class User(TimestampMixin, Base):
     __tablename__ = "users"
 
@@ -136,7 +123,9 @@ class Organisation(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, "organisation_kind")
+    )
     ods_code: Mapped[str | None] = mapped_column(sa.String(10), unique=True)
     companies_house_number: Mapped[str | None] = mapped_column(sa.String(8), unique=True)
     proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -175,7 +164,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "membership_role"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -7,7 +7,12 @@ it, the object acted on.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from marketplace.accounts.models import ApiToken, Organisation, Role
+
+if TYPE_CHECKING:
+    from challenges.models import Challenge
 
 
 def _signed_in(user) -> bool:
@@ -51,3 +56,50 @@ def may_request_membership(user, organisation: Organisation) -> bool:
 
 def may_revoke_token(user, token: ApiToken) -> bool:
     return _signed_in(user) and token.user_id == user.id
+
+
+# --- challenges ---------------------------------------------------------------------------
+
+PUBLIC_CHALLENGE_STATUSES = {"open", "closed", "archived"}
+
+
+def is_service_lead_for(user, organisation_id: int) -> bool:
+    return _signed_in(user) and user.has_role(Role.SERVICE_LEAD, organisation_id)
+
+
+def may_create_challenge(user, organisation: Organisation) -> bool:
+    return organisation.is_approved and is_service_lead_for(user, organisation.id)
+
+
+def may_edit_challenge(user, challenge: Challenge) -> bool:
+    """Only drafts change; once submitted, the text is what the reviewers and bidders saw."""
+    return challenge.status == "draft" and is_service_lead_for(user, challenge.organisation_id)
+
+
+def may_submit_challenge(user, challenge: Challenge) -> bool:
+    return may_edit_challenge(user, challenge)
+
+
+def may_withdraw_challenge(user, challenge: Challenge) -> bool:
+    return is_service_lead_for(user, challenge.organisation_id)
+
+
+def may_review_challenge(user) -> bool:
+    return is_innovation_team(user)
+
+
+def may_close_challenge(user, challenge: Challenge) -> bool:
+    return is_service_lead_for(user, challenge.organisation_id) or is_innovation_team(user)
+
+
+def may_view_challenge(user, challenge: Challenge) -> bool:
+    """Published challenges are for everyone signed in; drafts for their service and the team."""
+    if not _signed_in(user):
+        return False
+    if challenge.status in PUBLIC_CHALLENGE_STATUSES:
+        return True
+    return is_service_lead_for(user, challenge.organisation_id) or is_innovation_team(user)
+
+
+def may_manage_themes(user) -> bool:
+    return is_innovation_team(user)

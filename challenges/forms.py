@@ -1,0 +1,95 @@
+"""The challenge form: presence and type only; the rules are in challenges.services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from challenges.models import BUDGET_LABELS, STAGE_LABELS
+from challenges.queries import SORTS
+from challenges.services import ChallengeInput
+from marketplace.fields import CheckboxesField, DatePartsField
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ChallengeForm(FlaskForm):
+    organisation_id = RadioField("Organisation", coerce=_int_or_none, validate_choice=False)
+    title = StringField("Title")
+    need = TextAreaField("The need, in your service's words")
+    evidence = TextAreaField("Evidence of the need")
+    evidence_source = StringField("Where the evidence comes from")
+    affected = TextAreaField("Who is affected")
+    outcomes = TextAreaField("Outcomes you want")
+    theme_ids = CheckboxesField("Themes", coerce=_int_or_none)
+    priority = StringField("Partnership priority it serves")
+    setting = TextAreaField("Setting")
+    integration = TextAreaField("Systems it must work with")
+    information_governance = TextAreaField("Information governance")
+    budget_range = RadioField(
+        "Budget range",
+        choices=[SelectChoice(k.value, v) for k, v in BUDGET_LABELS.items()],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    sites = StringField("Sites")
+    closing_date = DatePartsField("Closing date")
+    stage_wanted = RadioField(
+        "Kind of solution wanted",
+        choices=[SelectChoice(k.value, v) for k, v in STAGE_LABELS.items()],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    version = HiddenField()
+
+    def set_choices(self, themes, organisations) -> None:
+        self.theme_ids.choices = [SelectChoice(t.id, t.name) for t in themes]
+        self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
+
+    def to_input(self) -> ChallengeInput:
+        return ChallengeInput(
+            title=self.title.data,
+            need=self.need.data,
+            evidence=self.evidence.data,
+            evidence_source=self.evidence_source.data,
+            affected=self.affected.data,
+            outcomes=self.outcomes.data,
+            setting=self.setting.data,
+            integration=self.integration.data,
+            information_governance=self.information_governance.data,
+            budget_range=self.budget_range.data or None,
+            priority=self.priority.data,
+            sites=self.sites.data,
+            closing_date=self.closing_date.data,
+            stage_wanted=self.stage_wanted.data or None,
+            theme_ids=list(self.theme_ids.data or []),
+        )
+
+
+class CommentsForm(FlaskForm):
+    comments = TextAreaField("Comments for the service")
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Why are you withdrawing it?")
+
+
+class SearchForm(FlaskForm):
+    """Read from the query string; no CSRF token needed for a search."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search")
+    theme = StringField("Theme")
+    organisation = StringField("Organisation")
+    status = StringField("Status")
+    closing_soon = StringField("Closing soon")
+    sort = RadioField("Sort", choices=list(SORTS.items()), validate_choice=False)

@@ -1,0 +1,141 @@
+"""Challenges: a service's need, in its own words, with evidence, outcomes and constraints."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.db import Base, TimestampMixin, UTCDateTime, enum_column
+
+
+class SolutionStageWanted(enum.StrEnum):
+    EARLY_IDEA = "early_idea"
+    PROTOTYPE = "prototype"
+    PILOTED = "piloted"
+    EVIDENCED = "evidenced"
+    DEPLOYABLE_NOW = "deployable_now"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+STAGE_LABELS = {
+    SolutionStageWanted.EARLY_IDEA: "Early ideas welcome",
+    SolutionStageWanted.PROTOTYPE: "A working prototype or better",
+    SolutionStageWanted.PILOTED: "Piloted somewhere already",
+    SolutionStageWanted.EVIDENCED: "With evidence of benefit",
+    SolutionStageWanted.DEPLOYABLE_NOW: "Deployable now",
+}
+
+
+class BudgetRange(enum.StrEnum):
+    NOT_KNOWN = "not_known"
+    UNDER_10K = "under_10k"
+    FROM_10K_TO_50K = "10k_50k"
+    FROM_50K_TO_250K = "50k_250k"
+    OVER_250K = "over_250k"
+
+    @property
+    def label(self) -> str:
+        return BUDGET_LABELS[self]
+
+
+BUDGET_LABELS = {
+    BudgetRange.NOT_KNOWN: "Not known yet",
+    BudgetRange.UNDER_10K: "Under £10,000",
+    BudgetRange.FROM_10K_TO_50K: "£10,000 to £50,000",
+    BudgetRange.FROM_50K_TO_250K: "£50,000 to £250,000",
+    BudgetRange.OVER_250K: "Over £250,000",
+}
+
+
+challenge_themes = sa.Table(
+    "challenge_themes",
+    Base.metadata,
+    sa.Column("challenge_id", sa.ForeignKey("challenges.id"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("themes.id"), primary_key=True),
+)
+
+
+class Theme(Base):
+    """A broad area of need; the innovation team keeps the list. Retired themes stay on old
+    challenges but cannot be chosen for new ones."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Challenge(TimestampMixin, Base):
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(sa.String(150))
+    need: Mapped[str | None] = mapped_column(sa.Text)
+    evidence: Mapped[str | None] = mapped_column(sa.Text)
+    evidence_source: Mapped[str | None] = mapped_column(sa.String(300))
+    affected: Mapped[str | None] = mapped_column(sa.Text)
+    outcomes: Mapped[str | None] = mapped_column(sa.Text)
+    setting: Mapped[str | None] = mapped_column(sa.Text)
+    integration: Mapped[str | None] = mapped_column(sa.Text)
+    information_governance: Mapped[str | None] = mapped_column(sa.Text)
+    budget_range: Mapped[BudgetRange | None] = mapped_column(
+        enum_column(BudgetRange, "budget_range")
+    )
+    priority: Mapped[str | None] = mapped_column(sa.String(200))
+    sites: Mapped[str | None] = mapped_column(sa.String(500))
+    closing_date: Mapped[date | None] = mapped_column(sa.Date)
+    stage_wanted: Mapped[SolutionStageWanted | None] = mapped_column(
+        enum_column(SolutionStageWanted, "solution_stage_wanted")
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_comments: Mapped[str | None] = mapped_column(sa.Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    themes: Mapped[list[Theme]] = relationship(secondary=challenge_themes, order_by=Theme.name)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint(
+            "published_at IS NULL OR submitted_at IS NOT NULL", name="published_after_review"
+        ),
+    )
+
+    @property
+    def status(self) -> str:
+        """Derived from the lifecycle timestamps; a published challenge past its closing date
+        reads as closed even before anyone closes it."""
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.archived_at:
+            return "archived"
+        if self.closed_at:
+            return "closed"
+        if self.published_at:
+            if self.closing_date and self.closing_date < date.today():
+                return "closed"
+            return "open"
+        if self.submitted_at:
+            return "submitted"
+        return "draft"
+
+    @property
+    def was_returned(self) -> bool:
+        return self.status == "draft" and self.returned_at is not None

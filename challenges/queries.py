@@ -1,0 +1,185 @@
+"""Read side of challenges: browsing and search, queues, and the similar-challenge check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import linear_kernel
+from sqlalchemy.orm import Session, selectinload
+
+from challenges.models import Challenge, Theme, challenge_themes
+from marketplace.accounts.models import Organisation
+from marketplace.pagination import Page, paginate
+
+CLOSING_SOON_DAYS = 14
+SORTS = {
+    "closing": "Closing soonest",
+    "newest": "Newest first",
+    "title": "Title A to Z",
+}
+SEARCHED_COLUMNS = (
+    Challenge.title,
+    Challenge.need,
+    Challenge.outcomes,
+    Challenge.affected,
+    Challenge.evidence,
+)
+MAX_TERMS = 8
+
+
+@dataclass(frozen=True)
+class ChallengeFilters:
+    text: str | None = None
+    theme_id: int | None = None
+    organisation_id: int | None = None
+    status: str = "open"  # open, closed or all (published at some point)
+    closing_soon: bool = False
+    sort: str = "closing"
+
+
+def published(
+    session: Session, filters: ChallengeFilters, page: int = 1, per_page: int = 20
+) -> Page:
+    """Challenges anyone signed in may read, filtered and sorted as asked."""
+    today = date.today()
+    statement = (
+        sa.select(Challenge)
+        .options(selectinload(Challenge.themes), selectinload(Challenge.organisation))
+        .where(
+            Challenge.published_at.is_not(None),
+            Challenge.withdrawn_at.is_(None),
+            Challenge.archived_at.is_(None),
+        )
+    )
+    is_open = sa.and_(Challenge.closed_at.is_(None), Challenge.closing_date >= today)
+    if filters.status == "open":
+        statement = statement.where(is_open)
+    elif filters.status == "closed":
+        statement = statement.where(sa.not_(is_open))
+    if filters.closing_soon:
+        statement = statement.where(
+            is_open, Challenge.closing_date <= today + timedelta(days=CLOSING_SOON_DAYS)
+        )
+    if filters.theme_id:
+        statement = statement.where(
+            Challenge.id.in_(
+                sa.select(challenge_themes.c.challenge_id).where(
+                    challenge_themes.c.theme_id == filters.theme_id
+                )
+            )
+        )
+    if filters.organisation_id:
+        statement = statement.where(Challenge.organisation_id == filters.organisation_id)
+    for term in search_terms(filters.text):
+        pattern = f"%{term}%"
+        statement = statement.where(
+            sa.or_(
+                *(sa.func.lower(column).like(pattern, escape="\\") for column in SEARCHED_COLUMNS)
+            )
+        )
+    order = {
+        "newest": (Challenge.published_at.desc(),),
+        "title": (Challenge.title,),
+    }.get(filters.sort, (Challenge.closing_date, Challenge.title))
+    return paginate(session, statement.order_by(*order, Challenge.id), page, per_page)
+
+
+def search_terms(text: str | None) -> list[str]:
+    """Lower-cased words, each of which must appear somewhere in the challenge."""
+    words = (text or "").lower().split()[:MAX_TERMS]
+    return [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+
+
+def of_organisations(session: Session, organisation_ids: list[int]) -> list[Challenge]:
+    """Every challenge of these organisations, whatever its state: the service's own list."""
+    if not organisation_ids:
+        return []
+    statement = (
+        sa.select(Challenge)
+        .where(Challenge.organisation_id.in_(organisation_ids))
+        .order_by(Challenge.updated_at.desc())
+    )
+    return list(session.scalars(statement))
+
+
+def review_queue(session: Session) -> list[Challenge]:
+    statement = (
+        sa.select(Challenge)
+        .where(
+            Challenge.submitted_at.is_not(None),
+            Challenge.published_at.is_(None),
+            Challenge.withdrawn_at.is_(None),
+        )
+        .order_by(Challenge.submitted_at)
+    )
+    return list(session.scalars(statement))
+
+
+def active_themes(session: Session) -> list[Theme]:
+    return list(
+        session.scalars(sa.select(Theme).where(Theme.retired_at.is_(None)).order_by(Theme.name))
+    )
+
+
+def all_themes(session: Session) -> list[Theme]:
+    return list(session.scalars(sa.select(Theme).order_by(Theme.name)))
+
+
+def organisations_with_challenges(session: Session) -> list[Organisation]:
+    statement = (
+        sa.select(Organisation)
+        .where(
+            Organisation.id.in_(
+                sa.select(Challenge.organisation_id).where(Challenge.published_at.is_not(None))
+            )
+        )
+        .order_by(Organisation.name)
+    )
+    return list(session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class Similar:
+    challenge: Challenge
+    score: float
+
+
+def similar_to(
+    session: Session, challenge: Challenge, limit: int = 3, threshold: float = 0.15
+) -> list[Similar]:
+    """Published challenges whose words overlap this one's: a prompt to join forces rather than
+    post a duplicate. TF-IDF cosine similarity; the matching engine will replace it."""
+    others = [
+        c
+        for c in session.scalars(
+            sa.select(Challenge).where(
+                Challenge.published_at.is_not(None),
+                Challenge.withdrawn_at.is_(None),
+                Challenge.id != challenge.id,
+            )
+        )
+    ]
+    if not others:
+        return []
+    texts = [document_text(challenge)] + [document_text(c) for c in others]
+    try:
+        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    except ValueError:  # nothing but stop words
+        return []
+    scores = linear_kernel(matrix[0:1], matrix[1:]).ravel()
+    ranked = sorted(zip(others, scores, strict=True), key=lambda pair: -pair[1])
+    return [Similar(c, float(s)) for c, s in ranked[:limit] if s >= threshold]
+
+
+def document_text(challenge: Challenge) -> str:
+    parts = [
+        challenge.title,
+        challenge.title,
+        challenge.need,
+        challenge.outcomes,
+        challenge.affected,
+    ]
+    return "\n".join(p for p in parts if p)

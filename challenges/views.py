@@ -1,0 +1,274 @@
+"""Challenge pages: browse and search, the service's drafts, review, and each challenge."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from challenges import queries, services
+from challenges.forms import ChallengeForm, CommentsForm, ReasonForm
+from challenges.models import Challenge
+from marketplace.accounts import policy
+from marketplace.accounts.models import Role
+from marketplace.db import get_by_id
+from marketplace.errors import Forbidden, Invalid, NotFound
+from marketplace.extensions import db
+from marketplace.forms import has_errors, show_errors
+
+bp = Blueprint("challenges", __name__, url_prefix="/challenges", template_folder="templates")
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, type=int)
+    return value if value and value > 0 else None
+
+
+@bp.get("")
+def browse():
+    status = request.args.get("status", "open")
+    filters = queries.ChallengeFilters(
+        text=(request.args.get("q") or "").strip()[:200] or None,
+        theme_id=_int_arg("theme"),
+        organisation_id=_int_arg("organisation"),
+        status=status if status in {"open", "closed", "all"} else "open",
+        closing_soon=request.args.get("closing_soon") == "1",
+        sort=request.args.get("sort") if request.args.get("sort") in queries.SORTS else "closing",
+    )
+    page = queries.published(db.session, filters, page=request.args.get("page", 1, type=int))
+    return render_template(
+        "challenges/browse.html",
+        page=page,
+        filters=filters,
+        themes=queries.all_themes(db.session),
+        organisations=queries.organisations_with_challenges(db.session),
+        sorts=queries.SORTS,
+    )
+
+
+def _lead_organisations():
+    return [m.organisation for m in current_user.active_memberships if m.role == Role.SERVICE_LEAD]
+
+
+@bp.get("/mine")
+def mine():
+    organisations = _lead_organisations()
+    challenges = queries.of_organisations(db.session, [o.id for o in organisations])
+    return render_template(
+        "challenges/mine.html", challenges=challenges, organisations=organisations
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    organisations = _lead_organisations()
+    if not organisations:
+        raise Forbidden("Only service leads can post challenges")
+    form = ChallengeForm()
+    form.set_choices(queries.active_themes(db.session), organisations)
+    if len(organisations) == 1 and not form.organisation_id.data:
+        form.organisation_id.data = organisations[0].id
+    if form.is_submitted() and form.validate():
+        try:
+            challenge = services.create_challenge(
+                db.session, current_user, form.organisation_id.data, form.to_input()
+            )
+        except Invalid as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                "Your draft is saved. Only your organisation and the innovation team can see it.",
+                "success",
+            )
+            return redirect(url_for("challenges.show", challenge_id=challenge.id))
+    return _form_page(form, None)
+
+
+def _form_page(form, challenge):
+    status = 422 if has_errors(form) else 200
+    return render_template("challenges/form.html", form=form, challenge=challenge), status
+
+
+def _challenge(challenge_id: int) -> Challenge:
+    challenge = get_by_id(db.session, Challenge, challenge_id)
+    if challenge is None or not policy.may_view_challenge(current_user, challenge):
+        raise NotFound("No such challenge")
+    return challenge
+
+
+@bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
+def edit(challenge_id: int):
+    challenge = _challenge(challenge_id)
+    if not policy.may_edit_challenge(current_user, challenge):
+        raise Forbidden("Only a draft can be changed, by a service lead of its organisation")
+    form = ChallengeForm(
+        obj=challenge,
+        data={"theme_ids": [t.id for t in challenge.themes], "version": challenge.version},
+    )
+    form.set_choices(queries.active_themes(db.session), [challenge.organisation])
+    if form.is_submitted() and form.validate():
+        try:
+            services.update_challenge(
+                db.session, current_user, challenge_id, form.to_input(), _version(form)
+            )
+        except Invalid as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("challenges.show", challenge_id=challenge_id))
+    return _form_page(form, challenge)
+
+
+def _version(form) -> int | None:
+    value = form.version.data
+    return int(value) if value and str(value).isdigit() else None
+
+
+@bp.get("/<int:challenge_id>")
+def show(challenge_id: int):
+    challenge = _challenge(challenge_id)
+    return render_template(
+        "challenges/show.html",
+        challenge=challenge,
+        comments_form=CommentsForm(),
+        reason_form=ReasonForm(),
+    )
+
+
+@bp.route("/<int:challenge_id>/submit", methods=["GET", "POST"])
+def submit(challenge_id: int):
+    """Check, then submit: missing parts and similar published challenges come first."""
+    challenge = _challenge(challenge_id)
+    if not policy.may_submit_challenge(current_user, challenge):
+        raise Forbidden("Only a service lead of this organisation can submit its draft")
+    problems = {}
+    if request.method == "POST":
+        try:
+            services.submit_challenge(db.session, current_user, challenge_id)
+        except Invalid as error:
+            db.session.rollback()
+            problems = error.fields
+        else:
+            db.session.commit()
+            flash(
+                "Submitted. The innovation team will review it and publish it or reply with "
+                "comments.",
+                "success",
+            )
+            return redirect(url_for("challenges.show", challenge_id=challenge_id))
+    similar = queries.similar_to(db.session, challenge)
+    return (
+        render_template(
+            "challenges/submit.html",
+            challenge=challenge,
+            similar=similar,
+            problems=problems,
+            missing=services.missing_parts(challenge),
+        ),
+        422 if problems else 200,
+    )
+
+
+@bp.post("/<int:challenge_id>/publish")
+def publish(challenge_id: int):
+    services.publish_challenge(db.session, current_user, challenge_id)
+    db.session.commit()
+    flash("Published. Everyone signed in can now find it and respond.", "success")
+    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+
+
+@bp.post("/<int:challenge_id>/return")
+def return_to_service(challenge_id: int):
+    form = CommentsForm()
+    try:
+        services.return_challenge(db.session, current_user, challenge_id, form.comments.data)
+    except Invalid as error:
+        db.session.rollback()
+        show_errors(form, error)
+        challenge = _challenge(challenge_id)
+        return render_template(
+            "challenges/show.html",
+            challenge=challenge,
+            comments_form=form,
+            reason_form=ReasonForm(),
+        ), 422
+    db.session.commit()
+    flash("Returned to the service with your comments.", "success")
+    return redirect(url_for("challenges.review"))
+
+
+@bp.post("/<int:challenge_id>/withdraw")
+def withdraw(challenge_id: int):
+    form = ReasonForm()
+    try:
+        services.withdraw_challenge(db.session, current_user, challenge_id, form.reason.data)
+    except Invalid as error:
+        db.session.rollback()
+        show_errors(form, error)
+        challenge = _challenge(challenge_id)
+        return render_template(
+            "challenges/show.html",
+            challenge=challenge,
+            comments_form=CommentsForm(),
+            reason_form=form,
+        ), 422
+    db.session.commit()
+    flash("The challenge is withdrawn.", "success")
+    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+
+
+@bp.post("/<int:challenge_id>/close")
+def close(challenge_id: int):
+    services.close_challenge(db.session, current_user, challenge_id)
+    db.session.commit()
+    flash("The challenge is closed to new responses.", "success")
+    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+
+
+@bp.post("/<int:challenge_id>/archive")
+def archive(challenge_id: int):
+    services.archive_challenge(db.session, current_user, challenge_id)
+    db.session.commit()
+    flash("The challenge is archived.", "success")
+    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+
+
+@bp.get("/review")
+def review():
+    if not policy.may_review_challenge(current_user):
+        raise Forbidden("Only the innovation team reviews challenges")
+    return render_template("challenges/review.html", queue=queries.review_queue(db.session))
+
+
+@bp.route("/themes", methods=["GET", "POST"])
+def themes():
+    if not policy.may_manage_themes(current_user):
+        raise Forbidden("Only the innovation team can manage themes")
+    errors = {}
+    if request.method == "POST":
+        action, theme_id = request.form.get("action"), request.form.get("theme_id", type=int)
+        try:
+            if action == "add":
+                services.add_theme(db.session, current_user, request.form.get("name"))
+            elif action == "rename":
+                services.rename_theme(db.session, current_user, theme_id, request.form.get("name"))
+            elif action in {"retire", "restore"}:
+                services.set_theme_retired(db.session, current_user, theme_id, action == "retire")
+            else:
+                abort(400)
+        except Invalid as error:
+            db.session.rollback()
+            errors = error.fields
+        else:
+            db.session.commit()
+            flash("Themes updated.", "success")
+            return redirect(url_for("challenges.themes"))
+    return (
+        render_template(
+            "challenges/themes.html", themes=queries.all_themes(db.session), errors=errors
+        ),
+        422 if errors else 200,
+    )
