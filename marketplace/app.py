@@ -95,6 +95,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from challenges import api as challenges_api
     from challenges import views as challenge_views
     from marketplace import api_docs, pages
     from marketplace.accounts import admin_views
@@ -106,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(api_docs.bp)
-    for blueprint in accounts_api.blueprints:
+    for blueprint in accounts_api.blueprints + challenges_api.blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.context_processor(pages.template_globals)

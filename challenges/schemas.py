@@ -1,0 +1,94 @@
+"""JSON shapes of the challenges API. Types and presence only; rules are in services."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from challenges.models import BudgetRange, SolutionStageWanted
+from challenges.queries import SORTS
+from marketplace.accounts.schemas import (
+    ID_RANGE,
+    OrganisationSummarySchema,
+    PageArgsSchema,
+    PageSchema,
+)
+
+
+class ThemeSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    retired = fields.Function(lambda theme: theme.retired_at is not None)
+
+
+class ChallengeSchema(Schema):
+    id = fields.Int()
+    organisation = fields.Nested(OrganisationSummarySchema)
+    title = fields.Str()
+    need = fields.Str(allow_none=True)
+    evidence = fields.Str(allow_none=True)
+    evidence_source = fields.Str(allow_none=True)
+    affected = fields.Str(allow_none=True)
+    outcomes = fields.Str(allow_none=True)
+    setting = fields.Str(allow_none=True)
+    integration = fields.Str(allow_none=True)
+    information_governance = fields.Str(allow_none=True)
+    budget_range = fields.Enum(BudgetRange, by_value=True, allow_none=True)
+    priority = fields.Str(allow_none=True)
+    sites = fields.Str(allow_none=True)
+    closing_date = fields.Date(allow_none=True)
+    stage_wanted = fields.Enum(SolutionStageWanted, by_value=True, allow_none=True)
+    themes = fields.List(fields.Nested(ThemeSchema))
+    status = fields.Str()
+    review_comments = fields.Str(allow_none=True)
+    published_at = fields.AwareDateTime(allow_none=True)
+    version = fields.Int()
+
+
+class ChallengeInputSchema(Schema):
+    """Every field may be left out of a PATCH; what is sent replaces what was there."""
+
+    title = fields.Str()
+    need = fields.Str(allow_none=True)
+    evidence = fields.Str(allow_none=True)
+    evidence_source = fields.Str(allow_none=True)
+    affected = fields.Str(allow_none=True)
+    outcomes = fields.Str(allow_none=True)
+    setting = fields.Str(allow_none=True)
+    integration = fields.Str(allow_none=True)
+    information_governance = fields.Str(allow_none=True)
+    budget_range = fields.Str(allow_none=True)
+    priority = fields.Str(allow_none=True)
+    sites = fields.Str(allow_none=True)
+    closing_date = fields.Date(allow_none=True)
+    stage_wanted = fields.Str(allow_none=True)
+    theme_ids = fields.List(fields.Int(validate=ID_RANGE))
+
+
+class NewChallengeSchema(ChallengeInputSchema):
+    organisation_id = fields.Int(required=True, validate=ID_RANGE)
+    title = fields.Str(required=True)
+
+
+class ChallengeUpdateSchema(ChallengeInputSchema):
+    version = fields.Int(
+        metadata={
+            "description": "The version you started from, to detect someone else's save in between"
+        }
+    )
+
+
+class ChallengePageSchema(PageSchema):
+    items = fields.List(fields.Nested(ChallengeSchema))
+
+
+class ChallengeQuerySchema(PageArgsSchema):
+    q = fields.Str(validate=validate.Length(max=200))
+    theme = fields.Int(validate=ID_RANGE)
+    organisation = fields.Int(validate=ID_RANGE)
+    status = fields.Str(load_default="open", validate=validate.OneOf(["open", "closed", "all"]))
+    closing_soon = fields.Bool(load_default=False)
+    sort = fields.Str(load_default="closing", validate=validate.OneOf(list(SORTS)))
+
+
+class CommentsSchema(Schema):
+    comments = fields.Str(required=True)
