@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from challenges import demo as challenge_demo
 from marketplace.accounts import services
 from marketplace.accounts.models import OrganisationKind as Kind
 from marketplace.accounts.models import Role, User
@@ -145,10 +146,11 @@ def steps(session: Session) -> Iterator[str]:
         ),
     )
     yield f"pending registration {PENDING_USER.email}"
+    yield from challenge_demo.steps(session, DEMO_USERS[0].email)
 
 
 def step_count() -> int:
-    return len(DEMO_ORGANISATIONS) + len(DEMO_USERS) + 1
+    return len(DEMO_ORGANISATIONS) + len(DEMO_USERS) + 1 + len(challenge_demo.CHALLENGES)
 
 
 def sign_ins() -> list[tuple[str, str, str]]:

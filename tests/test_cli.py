@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from challenges.models import Challenge
 from marketplace import demo
 from marketplace.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from tests import factories
@@ -20,6 +21,10 @@ def test_seed_demo_loads_a_partnership_with_every_role(app, session):
     assert kinds.count(OrganisationKind.ACADEMIC) == 1
     granted = {m.role for m in session.scalars(session.query(Membership).statement) if m.is_active}
     assert granted == set(Role)
+    challenges = session.scalars(session.query(Challenge).statement).all()
+    assert len(challenges) >= 25
+    assert {"open", "submitted", "draft", "closed"} <= {c.status for c in challenges}
+    assert len({t.name for c in challenges for t in c.themes}) == 13
 
 
 def test_demo_users_can_sign_in_with_the_printed_password(app, session):

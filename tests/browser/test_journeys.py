@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
 from marketplace.accounts.models import OrganisationKind, Role
 from tests import factories
+from tests.browser.conftest import Visit
 
 pytestmark = pytest.mark.browser
 
@@ -127,3 +130,64 @@ def test_the_accessibility_check_reports_real_violations(visit, app_context):
     )
 
     assert any("image-alt" in line for line in visit.accessibility_violations())
+
+
+def sign_in_through_the_page(visit, email):
+    page = visit.page
+    visit.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(visit.base_url + "/")
+
+
+def test_a_service_lead_drafts_and_submits_and_the_team_publishes(
+    visit, app_context, chromium, live_server
+):
+    factories.create_user(email="lead@example.nhs.uk", role=Role.SERVICE_LEAD)
+    factories.create_user(email="team@example.nhs.uk", role=Role.INNOVATION_TEAM)
+    problems: list[str] = []
+    page = visit.page
+    sign_in_through_the_page(visit, "lead@example.nhs.uk")
+
+    page.get_by_role("link", name="Your challenges").click()
+    page.get_by_role("link", name="Post a challenge").click()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a title")
+    check_page(visit, problems)
+
+    page.get_by_label("Title").fill("Night-time falls at home")
+    page.get_by_label("The need, in your service's words").fill(
+        "Older people who fall at night lie undiscovered for hours."
+    )
+    page.get_by_label("Evidence of the need").fill("412 falls last year, 30% at night.")
+    page.get_by_label("Who is affected").fill("People over 75 living alone.")
+    page.get_by_label("Outcomes you want").fill("Halve the time people lie on the floor.")
+    page.get_by_label("Frailty").check()
+    page.get_by_label("A working prototype or better").check()
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill(str(date.today().year + 1))
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Night-time falls at home")
+    check_page(visit, problems)
+
+    page.get_by_role("link", name="Check and submit for review").click()
+    check_page(visit, problems)
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_role("status")).to_contain_text("Submitted")
+
+    team = Visit(chromium.new_page(), live_server)
+    sign_in_through_the_page(team, "team@example.nhs.uk")
+    team.goto("/challenges/review")
+    check_page(team, problems)
+    team.page.get_by_role("link", name="Night-time falls at home").click()
+    team.page.get_by_role("button", name="Publish challenge").click()
+    expect(team.page.get_by_role("status")).to_contain_text("Published")
+
+    visit.goto("/challenges?q=falls")
+    expect(page.get_by_role("link", name="Night-time falls at home")).to_be_visible()
+    check_page(visit, problems)
+
+    assert problems == []
+    assert visit.console_errors == [] and team.console_errors == []
