@@ -284,7 +284,7 @@ def _clean(session: Session, data: ChallengeInput) -> tuple[dict, list[Theme]]:
     if data.closing_date is not None and data.closing_date <= date.today():
         errors.add("closing_date", "The closing date must be in the future")
     values["closing_date"] = data.closing_date
-    themes = _themes(session, errors, data.theme_ids)
+    themes = clean_theme_ids(session, errors, data.theme_ids)
     errors.raise_if_any()
     return values, themes
 
@@ -299,7 +299,8 @@ def _choice(errors: FieldErrors, field_name: str, value, enum_cls, message: str)
         return None
 
 
-def _themes(session: Session, errors: FieldErrors, theme_ids) -> list[Theme]:
+def clean_theme_ids(session: Session, errors: FieldErrors, theme_ids) -> list[Theme]:
+    """The themes these ids name; anything unknown, retired or not an id is a field error."""
     ids = {i for i in theme_ids or [] if isinstance(i, int)}
     if len(ids) != len(set(theme_ids or [])):
         errors.add("theme_ids", "Choose themes from the list")

@@ -91,7 +91,8 @@ def _import_models() -> None:
     """Every model module, so that migrations and relationships see the whole schema."""
     import challenges.models  # noqa: F401
     import marketplace.accounts.models
-    import marketplace.audit  # noqa: F401
+    import marketplace.audit
+    import marketplace.solutions.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -101,9 +102,11 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts import admin_views
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts import views as accounts_views
+    from marketplace.solutions import views as solution_views
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(challenge_views.bp)
+    app.register_blueprint(solution_views.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(api_docs.bp)

@@ -46,6 +46,9 @@ def navigation_items(user) -> list[dict[str, str]]:
     items = [{"text": "Home", "href": "/"}, {"text": "Challenges", "href": "/challenges"}]
     if user.has_role(Role.SERVICE_LEAD):
         items.append({"text": "Your challenges", "href": "/challenges/mine"})
+    items.append({"text": "Solutions", "href": "/solutions"})
+    if user.has_role(Role.INNOVATOR) or user.has_role(Role.FELLOW):
+        items.append({"text": "Your solutions", "href": "/solutions/mine"})
     items.append({"text": "Your account", "href": "/account"})
     if policy.is_innovation_team(user):
         items += [
@@ -56,9 +59,14 @@ def navigation_items(user) -> list[dict[str, str]]:
             {"text": "Audit log", "href": "/admin/audit"},
         ]
     items.append({"text": "API", "href": "/api/v1/docs"})
+    matches = [
+        i["href"]
+        for i in items
+        if request.path == i["href"] or (i["href"] != "/" and request.path.startswith(i["href"]))
+    ]
+    current = max(matches, key=len, default=None)  # the most specific section wins
     for item in items:
-        href = item["href"]
-        item["active"] = request.path == href or (href != "/" and request.path.startswith(href))
+        item["active"] = item["href"] == current
     return items
 
 

@@ -127,3 +127,63 @@ def create_challenge(lead: User | None = None, status: str = "draft", **override
         challenge_services.publish_challenge(db.session, team, challenge.id)
     db.session.commit()
     return challenge
+
+
+COMPLETE_SOLUTION = {
+    "overview": {
+        "title": "FallAlert home sensor",
+        "summary": "A bedside sensor that calls for help when someone falls at night.",
+        "description": "A radar sensor notices a fall and alerts a responder within a minute.",
+        "audience": "Older people living alone and the services that respond to falls.",
+    },
+    "maturity": {
+        "care_settings": ["home", "care_home"],
+        "maturity": "market_ready",
+        "evidence": "Evaluated in 120 homes: time on the floor fell from 70 to 9 minutes.",
+        "evidence_sites": "Two councils' telecare services",
+    },
+    "assurance": {
+        "device_class": "class_i",
+        "dtac_status": "passed",
+        "dcb0129_in_place": True,
+        "clinical_safety_officer": "Dr A Example",
+        "dspt_status": "met",
+        "cyber_essentials": "plus",
+        "esf_tier": "b",
+    },
+    "commercial": {
+        "pricing_model": "£6 per home per month, installation included.",
+        "contact_name": "Sales team",
+        "contact_email": "sales@example.org",
+    },
+}
+
+
+def create_solution(
+    innovator: User | None = None,
+    status: str = "published",
+    maturity: str = "market_ready",
+    **overview,
+):
+    """A solution through the services: ``draft`` (title only), ``complete`` or ``published``."""
+    from marketplace.solutions import services as solution_services
+
+    if innovator is None:
+        innovator = create_user(
+            role=Role.INNOVATOR, organisation=create_organisation(kind=OrganisationKind.SME)
+        )
+    organisation_id = innovator.active_memberships[0].organisation_id
+    sections = {name: dict(values) for name, values in COMPLETE_SOLUTION.items()}
+    sections["overview"].update(overview)
+    sections["maturity"]["maturity"] = maturity
+    sections["maturity"]["theme_ids"] = theme_ids("Frailty", "Patient safety")
+    solution = solution_services.create_solution(
+        db.session, innovator, organisation_id, sections["overview"]["title"]
+    )
+    if status in {"complete", "published"}:
+        for name, values in sections.items():
+            solution_services.save_section(db.session, innovator, solution.id, name, values)
+    if status == "published":
+        solution_services.publish_solution(db.session, innovator, solution.id)
+    db.session.commit()
+    return solution

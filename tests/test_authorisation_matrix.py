@@ -20,6 +20,7 @@ PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed in"  # pages: anonymous visitors are sent to sign in
 TEAM = "innovation team"  # pages: others get 403
 LEAD = "service lead"  # pages: service leads only, others get 403
+INNOVATOR = "innovator or fellow"  # pages: innovators and fellows only, others get 403
 OBJECT = "object rule"  # pages: only people tied to the object (none of the actors here) pass
 TOKEN = "token"  # API: any valid personal access token, else 401
 TOKEN_TEAM = "token, innovation team"  # API: 401 without a token, 403 for other roles
@@ -76,6 +77,13 @@ ACCESS = {
     "challenges_api.ChallengeClose": TOKEN_TEAM,
     "challenges_api.ChallengeArchive": TOKEN_TEAM,
     "themes_api.Themes": TOKEN,
+    "solutions.browse": SIGNED_IN,
+    "solutions.mine": SIGNED_IN,
+    "solutions.new": INNOVATOR,
+    "solutions.show": SIGNED_IN,
+    "solutions.edit_section": OBJECT,
+    "solutions.publish": OBJECT,
+    "solutions.withdraw": OBJECT,
     "accounts_api.Registrations": PUBLIC,
     "accounts_api.Me": TOKEN,
     "organisations_api.Organisations": TOKEN,
@@ -143,7 +151,10 @@ def objects(app_context):
     membership = factories.request_role(owner, trust, Role.ADOPTER)
     factories.create_token(owner)
     challenge = factories.create_challenge(status="open")
+    solution = factories.create_solution()
     return {
+        "solution_id": solution.id,
+        "section": "overview",
         "challenge_id": challenge.id,
         "organisation_id": pending.id,
         "approved_organisation_id": trust.id,
@@ -184,6 +195,8 @@ def _expected(access: str, actor) -> str:
     if access in (TEAM, TOKEN_TEAM) and actor is not Role.INNOVATION_TEAM:
         return "forbidden"
     if access == LEAD and actor is not Role.SERVICE_LEAD:
+        return "forbidden"
+    if access == INNOVATOR and actor not in (Role.INNOVATOR, Role.FELLOW):
         return "forbidden"
     if access in (OBJECT, TOKEN_OBJECT):
         return "forbidden"

@@ -13,6 +13,7 @@ from marketplace.accounts.models import ApiToken, Organisation, Role
 
 if TYPE_CHECKING:
     from challenges.models import Challenge
+    from marketplace.solutions.models import Solution
 
 
 def _signed_in(user) -> bool:
@@ -103,3 +104,28 @@ def may_view_challenge(user, challenge: Challenge) -> bool:
 
 def may_manage_themes(user) -> bool:
     return is_innovation_team(user)
+
+
+# --- solutions ----------------------------------------------------------------------------
+
+SOLUTION_ROLES = (Role.INNOVATOR, Role.FELLOW)
+
+
+def may_manage_solutions_for(user, organisation_id: int) -> bool:
+    """Innovators and fellows record and keep up to date their organisation's solutions."""
+    return _signed_in(user) and any(user.has_role(r, organisation_id) for r in SOLUTION_ROLES)
+
+
+def may_edit_solution(user, solution: Solution) -> bool:
+    return solution.status != "withdrawn" and may_manage_solutions_for(
+        user, solution.organisation_id
+    )
+
+
+def may_view_solution(user, solution: Solution) -> bool:
+    """Published solutions are for everyone signed in; drafts for their organisation and team."""
+    if not _signed_in(user):
+        return False
+    if solution.status == "published":
+        return True
+    return may_manage_solutions_for(user, solution.organisation_id) or is_innovation_team(user)

@@ -1,0 +1,1 @@
+"""The solution catalogue: what innovators, companies and fellows offer, and its assurance."""
