@@ -73,6 +73,18 @@ class ChallengeForm(FlaskForm):
         )
 
 
+class RespondForm(FlaskForm):
+    solution_id = RadioField("Which of your solutions?", coerce=_int_or_none, validate_choice=False)
+    pitch = TextAreaField("How it meets the need")
+
+    def set_solutions(self, solutions) -> None:
+        self.solution_id.choices = [SelectChoice(s.id, s.title) for s in solutions]
+
+
+class DeclineResponseForm(FlaskForm):
+    reason = TextAreaField("Reason, which the innovator will see")
+
+
 class CommentsForm(FlaskForm):
     comments = TextAreaField("Comments for the service")
 

@@ -139,3 +139,47 @@ class Challenge(TimestampMixin, Base):
     @property
     def was_returned(self) -> bool:
         return self.status == "draft" and self.returned_at is not None
+
+
+class Response(Base):
+    """An innovator offering one of their published solutions to a challenge, with a pitch."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenges.id"), index=True)
+    solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id"), index=True)
+    submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    pitch: Mapped[str] = mapped_column(sa.Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    challenge: Mapped[Challenge] = relationship()
+    solution = relationship("Solution")
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+
+    __table_args__ = (
+        sa.UniqueConstraint("challenge_id", "solution_id", name="uq_responses_challenge_solution"),
+        sa.CheckConstraint(
+            "declined_at IS NULL OR decision_reason IS NOT NULL", name="declined_with_reason"
+        ),
+    )
+
+    @property
+    def status(self) -> str:
+        if self.declined_at:
+            return "not_taken_forward"
+        if self.shortlisted_at:
+            return "shortlisted"
+        return "submitted"
+
+    @property
+    def status_label(self) -> str:
+        return {
+            "submitted": "Awaiting a decision",
+            "shortlisted": "Shortlisted",
+            "not_taken_forward": "Not taken forward",
+        }[self.status]

@@ -5,8 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from challenges import queries, services
-from challenges.forms import ChallengeForm, CommentsForm, ReasonForm
+from challenges import queries, responses, services
+from challenges.forms import (
+    ChallengeForm,
+    CommentsForm,
+    DeclineResponseForm,
+    ReasonForm,
+    RespondForm,
+)
 from challenges.models import Challenge
 from marketplace.accounts import policy
 from marketplace.accounts.models import Role
@@ -14,6 +20,7 @@ from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.forms import has_errors, show_errors
+from marketplace.solutions.queries import published_of_organisations
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges", template_folder="templates")
 
@@ -129,13 +136,31 @@ def _version(form) -> int | None:
 
 @bp.get("/<int:challenge_id>")
 def show(challenge_id: int):
-    challenge = _challenge(challenge_id)
+    return _show(_challenge(challenge_id))
+
+
+def _show(challenge: Challenge, status: int = 200, **forms):
+    """The challenge page, with any form that came back with errors in place of a blank one."""
+    respond_form = forms.get("respond_form") or RespondForm()
+    own_solutions = published_of_organisations(
+        db.session,
+        [
+            m.organisation_id
+            for m in current_user.active_memberships
+            if policy.may_manage_solutions_for(current_user, m.organisation_id)
+        ],
+    )
+    respond_form.set_solutions(own_solutions)
     return render_template(
         "challenges/show.html",
         challenge=challenge,
-        comments_form=CommentsForm(),
-        reason_form=ReasonForm(),
-    )
+        comments_form=forms.get("comments_form") or CommentsForm(),
+        reason_form=forms.get("reason_form") or ReasonForm(),
+        respond_form=respond_form,
+        can_respond=challenge.status == "open" and bool(own_solutions),
+        responses=responses.for_challenge(db.session, current_user, challenge),
+        decline_form=DeclineResponseForm(),
+    ), status
 
 
 @bp.route("/<int:challenge_id>/submit", methods=["GET", "POST"])
@@ -188,13 +213,7 @@ def return_to_service(challenge_id: int):
     except Invalid as error:
         db.session.rollback()
         show_errors(form, error)
-        challenge = _challenge(challenge_id)
-        return render_template(
-            "challenges/show.html",
-            challenge=challenge,
-            comments_form=form,
-            reason_form=ReasonForm(),
-        ), 422
+        return _show(_challenge(challenge_id), 422, comments_form=form)
     db.session.commit()
     flash("Returned to the service with your comments.", "success")
     return redirect(url_for("challenges.review"))
@@ -208,13 +227,7 @@ def withdraw(challenge_id: int):
     except Invalid as error:
         db.session.rollback()
         show_errors(form, error)
-        challenge = _challenge(challenge_id)
-        return render_template(
-            "challenges/show.html",
-            challenge=challenge,
-            comments_form=CommentsForm(),
-            reason_form=form,
-        ), 422
+        return _show(_challenge(challenge_id), 422, reason_form=form)
     db.session.commit()
     flash("The challenge is withdrawn.", "success")
     return redirect(url_for("challenges.show", challenge_id=challenge_id))
@@ -271,4 +284,45 @@ def themes():
             "challenges/themes.html", themes=queries.all_themes(db.session), errors=errors
         ),
         422 if errors else 200,
+    )
+
+
+@bp.post("/<int:challenge_id>/responses")
+def respond(challenge_id: int):
+    form = RespondForm()
+    try:
+        responses.respond(
+            db.session, current_user, challenge_id, form.solution_id.data, form.pitch.data
+        )
+    except Invalid as error:
+        db.session.rollback()
+        show_errors(form, error)
+        return _show(_challenge(challenge_id), 422, respond_form=form)
+    db.session.commit()
+    flash("Your response is sent. The service will shortlist it or tell you why not.", "success")
+    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+
+
+@bp.post("/responses/<int:response_id>/shortlist")
+def shortlist_response(response_id: int):
+    response = responses.shortlist(db.session, current_user, response_id)
+    db.session.commit()
+    flash(f"{response.solution.title} is shortlisted.", "success")
+    return redirect(url_for("challenges.show", challenge_id=response.challenge_id))
+
+
+@bp.post("/responses/<int:response_id>/decline")
+def decline_response(response_id: int):
+    form = DeclineResponseForm()
+    response = responses.not_taken_forward(db.session, current_user, response_id, form.reason.data)
+    db.session.commit()
+    flash(f"{response.solution.title} is not taken forward; they will see your reason.", "success")
+    return redirect(url_for("challenges.show", challenge_id=response.challenge_id))
+
+
+@bp.get("/responses/mine")
+def my_responses():
+    return render_template(
+        "challenges/my_responses.html",
+        responses=responses.of_user_organisations(db.session, current_user),
     )

@@ -49,6 +49,7 @@ def navigation_items(user) -> list[dict[str, str]]:
     items.append({"text": "Solutions", "href": "/solutions"})
     if user.has_role(Role.INNOVATOR) or user.has_role(Role.FELLOW):
         items.append({"text": "Your solutions", "href": "/solutions/mine"})
+        items.append({"text": "Your responses", "href": "/challenges/responses/mine"})
     items.append({"text": "Your account", "href": "/account"})
     if policy.is_innovation_team(user):
         items += [

@@ -11,8 +11,10 @@ import re
 
 import pytest
 
+from challenges import responses as challenge_responses
 from marketplace.accounts.models import OrganisationKind, Role
 from marketplace.app import create_app
+from marketplace.extensions import db
 from tests import factories
 from tests.conftest import TEST_CONFIG, csrf_from
 
@@ -77,6 +79,10 @@ ACCESS = {
     "challenges_api.ChallengeClose": TOKEN_TEAM,
     "challenges_api.ChallengeArchive": TOKEN_TEAM,
     "themes_api.Themes": TOKEN,
+    "challenges.respond": SIGNED_IN,  # then: only with your own published solution (422)
+    "challenges.shortlist_response": OBJECT,
+    "challenges.decline_response": OBJECT,
+    "challenges.my_responses": SIGNED_IN,
     "solutions.browse": SIGNED_IN,
     "solutions.mine": SIGNED_IN,
     "solutions.new": INNOVATOR,
@@ -152,7 +158,12 @@ def objects(app_context):
     factories.create_token(owner)
     challenge = factories.create_challenge(status="open")
     solution = factories.create_solution()
+    response = challenge_responses.respond(
+        db.session, solution.created_by, challenge.id, solution.id, "We can help."
+    )
+    db.session.commit()
     return {
+        "response_id": response.id,
         "solution_id": solution.id,
         "section": "overview",
         "challenge_id": challenge.id,

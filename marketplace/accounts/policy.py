@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from marketplace.accounts.models import ApiToken, Organisation, Role
 
 if TYPE_CHECKING:
-    from challenges.models import Challenge
+    from challenges.models import Challenge, Response
     from marketplace.solutions.models import Solution
 
 
@@ -129,3 +129,27 @@ def may_view_solution(user, solution: Solution) -> bool:
     if solution.status == "published":
         return True
     return may_manage_solutions_for(user, solution.organisation_id) or is_innovation_team(user)
+
+
+# --- responses to challenges --------------------------------------------------------------
+
+
+def may_respond_with(user, challenge: Challenge, solution: Solution) -> bool:
+    return (
+        challenge.status == "open"
+        and solution.status == "published"
+        and may_manage_solutions_for(user, solution.organisation_id)
+    )
+
+
+def may_decide_response(user, response: Response) -> bool:
+    """The challenge's own service decides which responses go forward."""
+    return is_service_lead_for(user, response.challenge.organisation_id)
+
+
+def may_view_response(user, response: Response) -> bool:
+    return (
+        may_decide_response(user, response)
+        or may_manage_solutions_for(user, response.solution.organisation_id)
+        or is_innovation_team(user)
+    )
