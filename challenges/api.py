@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from challenges import queries, services
+from challenges import queries, responses, services
 from challenges.models import Challenge
 from challenges.schemas import (
     ChallengePageSchema,
@@ -17,6 +17,8 @@ from challenges.schemas import (
     ChallengeUpdateSchema,
     CommentsSchema,
     NewChallengeSchema,
+    NewResponseSchema,
+    ResponseSchema,
     ThemeSchema,
 )
 from marketplace.accounts import policy
@@ -29,7 +31,10 @@ challenges = Blueprint(
     "challenges_api", __name__, url_prefix="/api/v1/challenges", description="Challenges"
 )
 themes = Blueprint("themes_api", __name__, url_prefix="/api/v1/themes", description="Themes")
-blueprints = [challenges, themes]
+responses_api = Blueprint(
+    "responses_api", __name__, url_prefix="/api/v1/responses", description="Responses to challenges"
+)
+blueprints = [challenges, themes, responses_api]
 
 INPUT_FIELDS = [f.name for f in dataclass_fields(services.ChallengeInput)]
 
@@ -148,3 +153,51 @@ class Themes(MethodView):
     def get(self):
         """Every theme, including retired ones (marked)."""
         return queries.all_themes(db.session)
+
+
+@challenges.route("/<int:challenge_id>/responses")
+class ChallengeResponses(MethodView):
+    @challenges.response(200, ResponseSchema(many=True))
+    def get(self, challenge_id):
+        """All responses for the challenge's service and the team; your own otherwise."""
+        return responses.for_challenge(db.session, current_user, _visible(challenge_id))
+
+    @challenges.arguments(NewResponseSchema)
+    @challenges.response(201, ResponseSchema)
+    def post(self, data, challenge_id):
+        """Offer one of your organisation's published solutions, with a pitch."""
+        response = responses.respond(
+            db.session, current_user, challenge_id, data["solution_id"], data["pitch"]
+        )
+        db.session.commit()
+        return response
+
+
+@responses_api.route("/mine")
+class MyResponses(MethodView):
+    @responses_api.response(200, ResponseSchema(many=True))
+    def get(self):
+        """Responses made for your organisations, with the answers."""
+        return responses.of_user_organisations(db.session, current_user)
+
+
+@responses_api.route("/<int:response_id>/shortlist")
+class ShortlistResponse(MethodView):
+    @responses_api.response(200, ResponseSchema)
+    def post(self, response_id):
+        response = responses.shortlist(db.session, current_user, response_id)
+        db.session.commit()
+        return response
+
+
+@responses_api.route("/<int:response_id>/decline")
+class DeclineResponse(MethodView):
+    @responses_api.arguments(ReasonSchema)
+    @responses_api.response(200, ResponseSchema)
+    def post(self, data, response_id):
+        """Not taken forward, with a reason the innovator will see."""
+        response = responses.not_taken_forward(
+            db.session, current_user, response_id, data["reason"]
+        )
+        db.session.commit()
+        return response

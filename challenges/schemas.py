@@ -92,3 +92,18 @@ class ChallengeQuerySchema(PageArgsSchema):
 
 class CommentsSchema(Schema):
     comments = fields.Str(required=True)
+
+
+class ResponseSchema(Schema):
+    id = fields.Int()
+    challenge_id = fields.Int()
+    solution_id = fields.Int()
+    pitch = fields.Str()
+    status = fields.Str()
+    decision_reason = fields.Str(allow_none=True)
+    submitted_at = fields.AwareDateTime()
+
+
+class NewResponseSchema(Schema):
+    solution_id = fields.Int(required=True, validate=ID_RANGE)
+    pitch = fields.Str(required=True)

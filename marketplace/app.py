@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts import admin_views
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts import views as accounts_views
+    from marketplace.solutions import api as solutions_api
     from marketplace.solutions import views as solution_views
 
     app.register_blueprint(pages.bp)
@@ -110,7 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(api_docs.bp)
-    for blueprint in accounts_api.blueprints + challenges_api.blueprints:
+    for blueprint in accounts_api.blueprints + challenges_api.blueprints + solutions_api.blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.context_processor(pages.template_globals)
