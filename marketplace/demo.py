@@ -16,6 +16,7 @@ from challenges import demo as challenge_demo
 from marketplace.accounts import services
 from marketplace.accounts.models import OrganisationKind as Kind
 from marketplace.accounts.models import Role, User
+from marketplace.solutions import demo as solution_demo
 
 DEMO_PASSWORD = "harbour-lantern-meadow-42"  # noqa: S105 - printed for demo sign-ins
 
@@ -147,10 +148,17 @@ def steps(session: Session) -> Iterator[str]:
     )
     yield f"pending registration {PENDING_USER.email}"
     yield from challenge_demo.steps(session, DEMO_USERS[0].email)
+    yield from solution_demo.steps(session)
 
 
 def step_count() -> int:
-    return len(DEMO_ORGANISATIONS) + len(DEMO_USERS) + 1 + len(challenge_demo.CHALLENGES)
+    return (
+        len(DEMO_ORGANISATIONS)
+        + len(DEMO_USERS)
+        + 1
+        + len(challenge_demo.CHALLENGES)
+        + len(solution_demo.SOLUTIONS)
+    )
 
 
 def sign_ins() -> list[tuple[str, str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from challenges.models import Challenge
 from marketplace import demo
+from marketplace.solutions.models import Solution
 from marketplace.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from tests import factories
 
@@ -25,6 +26,11 @@ def test_seed_demo_loads_a_partnership_with_every_role(app, session):
     assert len(challenges) >= 25
     assert {"open", "submitted", "draft", "closed"} <= {c.status for c in challenges}
     assert len({t.name for c in challenges for t in c.themes}) == 13
+    solutions = session.scalars(session.query(Solution).statement).all()
+    assert len(solutions) >= 60
+    assert {s.maturity.value for s in solutions} == {
+        "idea", "prototype", "piloted", "evidence", "market_ready"}
+    assert all(s.status == "published" for s in solutions)
 
 
 def test_demo_users_can_sign_in_with_the_printed_password(app, session):
