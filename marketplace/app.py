@@ -102,12 +102,15 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts import admin_views
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts import views as accounts_views
+    from marketplace.solutions import adoption_views, catalogue_views
     from marketplace.solutions import api as solutions_api
     from marketplace.solutions import views as solution_views
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(challenge_views.bp)
     app.register_blueprint(solution_views.bp)
+    app.register_blueprint(catalogue_views.bp)
+    app.register_blueprint(adoption_views.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(api_docs.bp)

@@ -42,11 +42,14 @@ def design_system_asset(filename: str):
 def navigation_items(user) -> list[dict[str, str]]:
     """Header links for what this user can do; grows as capabilities land."""
     if not getattr(user, "is_authenticated", False):
-        return []
+        return _mark_current([{"text": "Catalogue", "href": "/catalogue"}])
     items = [{"text": "Home", "href": "/"}, {"text": "Challenges", "href": "/challenges"}]
     if user.has_role(Role.SERVICE_LEAD):
         items.append({"text": "Your challenges", "href": "/challenges/mine"})
     items.append({"text": "Solutions", "href": "/solutions"})
+    items.append({"text": "Catalogue", "href": "/catalogue"})
+    items.append({"text": "Adoption", "href": "/adoptions"})
+    items.append({"text": "Enquiries", "href": "/enquiries"})
     if user.has_role(Role.INNOVATOR) or user.has_role(Role.FELLOW):
         items.append({"text": "Your solutions", "href": "/solutions/mine"})
         items.append({"text": "Your responses", "href": "/challenges/responses/mine"})
@@ -60,6 +63,10 @@ def navigation_items(user) -> list[dict[str, str]]:
             {"text": "Audit log", "href": "/admin/audit"},
         ]
     items.append({"text": "API", "href": "/api/v1/docs"})
+    return _mark_current(items)
+
+
+def _mark_current(items: list[dict]) -> list[dict]:
     matches = [
         i["href"]
         for i in items

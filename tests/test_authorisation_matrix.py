@@ -8,6 +8,7 @@ which organisation) have tests of their own.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -15,6 +16,7 @@ from challenges import responses as challenge_responses
 from marketplace.accounts.models import OrganisationKind, Role
 from marketplace.app import create_app
 from marketplace.extensions import db
+from marketplace.solutions import adoption
 from tests import factories
 from tests.conftest import TEST_CONFIG, csrf_from
 
@@ -102,6 +104,15 @@ ACCESS = {
     "solutions_api.SolutionCommercialSection": TOKEN_OBJECT,
     "solutions_api.PublishSolution": TOKEN_OBJECT,
     "solutions_api.WithdrawSolution": TOKEN_OBJECT,
+    "catalogue.search": PUBLIC,
+    "catalogue.product": PUBLIC,
+    "catalogue.compare": PUBLIC,
+    "adoption.register": SIGNED_IN,
+    "adoption.record": SIGNED_IN,  # then: only for an organisation you act for (422)
+    "adoption.update": OBJECT,
+    "adoption.enquire": SIGNED_IN,  # then: only on behalf of an organisation you act for (422)
+    "adoption.enquiries": SIGNED_IN,
+    "adoption.answer": OBJECT,
     "accounts_api.Registrations": PUBLIC,
     "accounts_api.Me": TOKEN,
     "organisations_api.Organisations": TOKEN,
@@ -178,8 +189,16 @@ def objects(app_context):
     response = challenge_responses.respond(
         db.session, solution.created_by, challenge.id, solution.id, "We can help."
     )
+    trust = factories.create_organisation()
+    buyer = factories.create_user(role=Role.ADOPTER, organisation=trust)
+    record = adoption.record_adoption(
+        db.session, buyer, solution.id, trust.id, "Ward 1", "piloting", date(2026, 1, 5)
+    )
+    enquiry = adoption.send_enquiry(db.session, buyer, solution.id, trust.id, "Interested")
     db.session.commit()
     return {
+        "adoption_id": record.id,
+        "enquiry_id": enquiry.id,
         "response_id": response.id,
         "solution_id": solution.id,
         "section": "overview",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from challenges.models import Challenge
 from marketplace import demo
-from marketplace.solutions.models import Solution
 from marketplace.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from marketplace.solutions.models import Solution
 from tests import factories
 
 
@@ -29,7 +29,12 @@ def test_seed_demo_loads_a_partnership_with_every_role(app, session):
     solutions = session.scalars(session.query(Solution).statement).all()
     assert len(solutions) >= 60
     assert {s.maturity.value for s in solutions} == {
-        "idea", "prototype", "piloted", "evidence", "market_ready"}
+        "idea",
+        "prototype",
+        "piloted",
+        "evidence",
+        "market_ready",
+    }
     assert all(s.status == "published" for s in solutions)
 
 

@@ -153,3 +153,25 @@ def may_view_response(user, response: Response) -> bool:
         or may_manage_solutions_for(user, response.solution.organisation_id)
         or is_innovation_team(user)
     )
+
+
+# --- adoption and enquiries ---------------------------------------------------------------
+
+# Who may record, for their organisation, that it is exploring, piloting or using a solution.
+ADOPTION_ROLES = (Role.ADOPTER, Role.SERVICE_LEAD, Role.PROCUREMENT_OFFICER)
+ADOPTING_KINDS = {"nhs_trust", "icb", "local_authority"}
+
+
+def may_record_adoption_for(user, organisation: Organisation) -> bool:
+    return (
+        _signed_in(user)
+        and organisation.is_approved
+        and organisation.kind.value in ADOPTING_KINDS
+        and any(user.has_role(r, organisation.id) for r in ADOPTION_ROLES)
+    )
+
+
+def may_enquire_for(user, organisation: Organisation) -> bool:
+    """Adopters, service leads and procurement officers ask suppliers on their organisation's
+    behalf."""
+    return may_record_adoption_for(user, organisation)

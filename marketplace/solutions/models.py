@@ -223,3 +223,66 @@ class Solution(TimestampMixin, Base):
     def is_listed_publicly(self) -> bool:
         """Market-ready published solutions appear in the public adopters' catalogue."""
         return self.status == "published" and self.maturity == Maturity.MARKET_READY
+
+
+class AdoptionStage(LabelledEnum):
+    EXPLORING = "exploring"
+    PILOTING = "piloting"
+    USING = "using"
+    STOPPED = "stopped"
+
+
+AdoptionStage.LABELS = {
+    "exploring": "Exploring",
+    "piloting": "Piloting",
+    "using": "Using",
+    "stopped": "Stopped",
+}
+
+
+class Adoption(TimestampMixin, Base):
+    """An NHS or care organisation exploring, piloting or using a solution at a site."""
+
+    __tablename__ = "adoptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    site: Mapped[str] = mapped_column(sa.String(200))
+    stage: Mapped[AdoptionStage] = mapped_column(enum_column(AdoptionStage, "adoption_stage"))
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    end_date: Mapped[date | None] = mapped_column(sa.Date)
+
+    solution: Mapped[Solution] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "end_date IS NULL OR end_date >= start_date", name="end_not_before_start"
+        ),
+    )
+
+
+class Enquiry(Base):
+    """An adopter's expression of interest in a product, and the supplier's answer."""
+
+    __tablename__ = "enquiries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    message: Mapped[str] = mapped_column(sa.Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    solution: Mapped[Solution] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("answered_at IS NULL OR answer IS NOT NULL", name="answered_with_text"),
+    )

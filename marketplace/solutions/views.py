@@ -12,9 +12,9 @@ from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.forms import has_errors, show_errors
-from marketplace.solutions import queries, services
+from marketplace.solutions import adoption, queries, services
 from marketplace.solutions.forms import SECTION_FORMS, NewSolutionForm, WithdrawForm
-from marketplace.solutions.models import Maturity, Solution
+from marketplace.solutions.models import AdoptionStage, Maturity, Solution
 
 bp = Blueprint("solutions", __name__, url_prefix="/solutions", template_folder="templates")
 
@@ -100,6 +100,12 @@ def _show(solution: Solution, problems=None, withdraw_form=None):
         problems=problems or {},
         sections=services.SECTION_TITLES,
         withdraw_form=withdraw_form or WithdrawForm(),
+        adoptions=adoption.for_solution(db.session, solution),
+        stages=list(AdoptionStage),
+        can_adopt=any(
+            policy.may_record_adoption_for(current_user, m.organisation)
+            for m in current_user.active_memberships
+        ),
     )
 
 
