@@ -113,6 +113,12 @@ ACCESS = {
     "adoption.enquire": SIGNED_IN,  # then: only on behalf of an organisation you act for (422)
     "adoption.enquiries": SIGNED_IN,
     "adoption.answer": OBJECT,
+    "adoptions_api.Adoptions": TOKEN,
+    "adoptions_api.AdoptionById": TOKEN_OBJECT,
+    "enquiries_api.Enquiries": TOKEN,
+    "enquiries_api.AnswerEnquiry": TOKEN_OBJECT,
+    "solutions_api.SolutionEnquiries": TOKEN,  # then: only for an organisation you act for (422)
+    "catalogue_api.Catalogue": PUBLIC,
     "accounts_api.Registrations": PUBLIC,
     "accounts_api.Me": TOKEN,
     "organisations_api.Organisations": TOKEN,
@@ -153,6 +159,16 @@ API_BODIES = {
     "solutions_api.Solutions": {"organisation_id": 1, "title": "T"},
     "solutions_api.SolutionOverviewSection": {"title": "T"},
     "solutions_api.WithdrawSolution": {"reason": "replaced"},
+    "adoptions_api.Adoptions": {
+        "solution_id": 1,
+        "organisation_id": 1,
+        "site": "S",
+        "stage": "using",
+        "start_date": "2026-01-01",
+    },
+    "adoptions_api.AdoptionById": {"stage": "using"},
+    "enquiries_api.AnswerEnquiry": {"answer": "Yes"},
+    "solutions_api.SolutionEnquiries": {"organisation_id": 1, "message": "Hello"},
 }
 
 ACTORS = [None, "no role", *Role]

@@ -123,3 +123,88 @@ SECTION_SCHEMAS = {
     "assurance": AssuranceSchema,
     "commercial": CommercialSchema,
 }
+
+
+class AdoptionSchema(Schema):
+    id = fields.Int()
+    solution_id = fields.Int()
+    organisation = fields.Nested(OrganisationSummarySchema)
+    site = fields.Str()
+    stage = fields.Function(lambda a: a.stage.value)
+    start_date = fields.Date()
+    end_date = fields.Date(allow_none=True)
+
+
+class AdoptionPageSchema(PageSchema):
+    items = fields.List(fields.Nested(AdoptionSchema))
+
+
+class AdoptionQuerySchema(Schema):
+    organisation = fields.Int(validate=ID_RANGE)
+    theme = fields.Int(validate=ID_RANGE)
+    stage = fields.Str(validate=validate.OneOf(["exploring", "piloting", "using", "stopped"]))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+class NewAdoptionSchema(Schema):
+    solution_id = fields.Int(required=True, validate=ID_RANGE)
+    organisation_id = fields.Int(required=True, validate=ID_RANGE)
+    site = fields.Str(required=True)
+    stage = fields.Str(required=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(allow_none=True)
+
+
+class AdoptionUpdateSchema(Schema):
+    stage = fields.Str(required=True)
+    end_date = fields.Date(allow_none=True)
+
+
+class EnquirySchema(Schema):
+    id = fields.Int()
+    solution_id = fields.Int()
+    organisation = fields.Nested(OrganisationSummarySchema)
+    message = fields.Str()
+    sent_at = fields.AwareDateTime()
+    answer = fields.Str(allow_none=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+
+
+class NewEnquirySchema(Schema):
+    organisation_id = fields.Int(required=True, validate=ID_RANGE)
+    message = fields.Str(required=True)
+
+
+class AnswerSchema(Schema):
+    answer = fields.Str(required=True)
+
+
+class EnquiryListsSchema(Schema):
+    received = fields.List(fields.Nested(EnquirySchema))
+    sent = fields.List(fields.Nested(EnquirySchema))
+
+
+class FacetValueSchema(Schema):
+    value = fields.Str()
+    label = fields.Str()
+    count = fields.Int()
+    selected = fields.Bool()
+
+
+class CatalogueQuerySchema(Schema):
+    q = fields.Str(validate=validate.Length(max=200))
+    theme = fields.List(fields.Str(validate=validate.Length(max=60)), load_default=list)
+    setting = fields.List(fields.Str(validate=validate.Length(max=60)), load_default=list)
+    esf_tier = fields.List(fields.Str(validate=validate.Length(max=60)), load_default=list)
+    device_class = fields.List(fields.Str(validate=validate.Length(max=60)), load_default=list)
+    assurance = fields.List(fields.Str(validate=validate.Length(max=60)), load_default=list)
+    adopted = fields.List(fields.Str(validate=validate.Length(max=60)), load_default=list)
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+class CatalogueSchema(Schema):
+    total = fields.Function(lambda r: r.page.total)
+    page = fields.Function(lambda r: r.page.page)
+    pages = fields.Function(lambda r: r.page.pages)
+    items = fields.Function(lambda r: SolutionSchema(many=True).dump(r.page.items))
+    facets = fields.Dict(keys=fields.Str(), values=fields.List(fields.Nested(FacetValueSchema)))

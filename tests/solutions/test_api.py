@@ -6,7 +6,7 @@ import pytest
 
 from challenges.models import Response
 from marketplace.accounts.models import OrganisationKind, Role
-from marketplace.solutions.models import Solution
+from marketplace.solutions.models import Adoption, Enquiry, Solution
 from tests import factories
 
 
@@ -118,3 +118,76 @@ def test_responding_and_hearing_back_through_the_api(innovator, session, app):
     assert declined.json["status"] == "not_taken_forward"
     assert mine[0]["decision_reason"] == "Not offline."
     assert factories.count(Response) == 1
+
+
+def test_adoptions_enquiries_and_the_catalogue_through_the_api(app, session, client):
+    trust = factories.create_organisation(name="Eastvale Trust")
+    buyer = factories.create_user(role=Role.ADOPTER, organisation=trust)
+    product = factories.create_solution(title="FallAlert")
+    headers = {"Authorization": f"Bearer {factories.create_token(buyer)}"}
+    supplier_headers = {"Authorization": f"Bearer {factories.create_token(product.created_by)}"}
+
+    recorded = client.post(
+        "/api/v1/adoptions",
+        headers=headers,
+        json={
+            "solution_id": product.id,
+            "organisation_id": trust.id,
+            "site": "Ward 3",
+            "stage": "piloting",
+            "start_date": "2026-05-01",
+        },
+    )
+    reversed_dates = client.post(
+        "/api/v1/adoptions",
+        headers=headers,
+        json={
+            "solution_id": product.id,
+            "organisation_id": trust.id,
+            "site": "Ward 4",
+            "stage": "piloting",
+            "start_date": "2026-05-01",
+            "end_date": "2026-04-01",
+        },
+    )
+    moved_on = client.patch(
+        f"/api/v1/adoptions/{recorded.json['id']}", headers=headers, json={"stage": "using"}
+    )
+    asked = client.post(
+        f"/api/v1/solutions/{product.id}/enquiries",
+        headers=headers,
+        json={"organisation_id": trust.id, "message": "Price for 10 homes?"},
+    )
+    answered = client.post(
+        f"/api/v1/enquiries/{asked.json['id']}/answer",
+        headers=supplier_headers,
+        json={"answer": "£60 a month."},
+    )
+    public = client.get("/api/v1/catalogue?adopted=yes")
+
+    assert recorded.status_code == 201
+    assert (
+        reversed_dates.status_code == 422 and "end_date" in reversed_dates.json["error"]["fields"]
+    )
+    assert moved_on.json["stage"] == "using"
+    assert answered.json["answer"] == "£60 a month."
+    assert public.status_code == 200
+    assert [p["title"] for p in public.json["items"]] == ["FallAlert"]
+    assert {f["value"]: f["count"] for f in public.json["facets"]["adopted"]} == {"yes": 1}
+    assert factories.count(Adoption) == 1
+
+
+def test_enquiring_for_an_organisation_you_do_not_act_for_is_refused(api_client, session):
+    product = factories.create_solution()
+    other = factories.create_organisation()
+    client, headers = api_client(Role.ADOPTER)
+
+    response = client.post(
+        f"/api/v1/solutions/{product.id}/enquiries",
+        headers=headers,
+        json={"organisation_id": other.id, "message": "Hello"},
+    )
+
+    assert response.status_code == 422
+    assert "organisation_id" in response.json["error"]["fields"]
+    assert factories.count(Enquiry) == 0
