@@ -149,6 +149,7 @@ def steps(session: Session) -> Iterator[str]:
     yield f"pending registration {PENDING_USER.email}"
     yield from challenge_demo.steps(session, DEMO_USERS[0].email)
     yield from solution_demo.steps(session)
+    yield from solution_demo.engagement_steps(session)
 
 
 def step_count() -> int:
@@ -158,6 +159,7 @@ def step_count() -> int:
         + 1
         + len(challenge_demo.CHALLENGES)
         + len(solution_demo.SOLUTIONS)
+        + solution_demo.ENGAGEMENT_STEPS
     )
 
 

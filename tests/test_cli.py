@@ -158,3 +158,7 @@ def test_set_password_refuses_a_weak_one(app, session):
     assert "at least 12 characters" in result.output
     session.expire_all()
     assert session.get(User, person.id).password_hash == before
+
+
+def test_demo_step_count_matches_the_steps(app, session):
+    assert sum(1 for _ in demo.steps(session)) == demo.step_count()

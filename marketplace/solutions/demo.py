@@ -731,3 +731,154 @@ PRICING = {
     "prototype": "No charge while testing.",
     "idea": "Not yet priced.",
 }
+
+
+# (challenge title, solution title, pitch, answer): answer None waits, "shortlist", or a reason.
+RESPONSES = [
+    (
+        "Night-time falls among older people living alone",
+        "Homeward FallAlert",
+        "FallAlert notices a fall without anything to wear and calls your responder; in 120 homes "
+        "time on the floor fell from 70 to 9 minutes.",
+        "shortlist",
+    ),
+    (
+        "Night-time falls among older people living alone",
+        "Strength and balance at home",
+        "Fewer falls in the first place: our home classes cut falls by 28% in a year.",
+        "A good programme, but this challenge is about finding people after a fall; we have "
+        "passed it to the falls prevention lead.",
+    ),
+    (
+        "Filling short-notice gaps in nursing rotas",
+        "KindShift bank booking",
+        "Bank staff get offers on their phones within minutes; agency use fell 22% at our first "
+        "trust.",
+        "shortlist",
+    ),
+    (
+        "Filling short-notice gaps in nursing rotas",
+        "Shift swap app",
+        "Built by a ward sister here: colleagues swap shifts and managers approve in minutes.",
+        None,
+    ),
+    (
+        "Support while waiting for an autism assessment",
+        "Little Steps waiting support",
+        "Guides and coaching for families while they wait; 71% felt more able to help their child.",
+        None,
+    ),
+    (
+        "Fewer missed first outpatient appointments for young adults",
+        "Young adult appointment texting",
+        "Written with young adults; our pilot cut missed appointments from 15% to 9%.",
+        "shortlist",
+    ),
+    (
+        "Fewer missed first outpatient appointments for young adults",
+        "Did-not-attend predictor",
+        "Targets reminders at the appointments most likely to be missed.",
+        None,
+    ),
+]
+
+# (solution title, organisation name, site, stage, start)
+ADOPTIONS = [
+    (
+        "Brightpath Virtual Ward",
+        "Riverside University Hospitals NHS Foundation Trust",
+        "Respiratory virtual ward",
+        "using",
+        "2025-06-01",
+    ),
+    (
+        "KindShift bank booking",
+        "Riverside University Hospitals NHS Foundation Trust",
+        "Medical wards",
+        "piloting",
+        "2026-02-01",
+    ),
+    (
+        "Homeward FallAlert",
+        "Millbrook City Council",
+        "Telecare service, north locality",
+        "piloting",
+        "2026-03-15",
+    ),
+    (
+        "Asthma buddy for families",
+        "Eastvale Children's Hospital NHS Foundation Trust",
+        "Children's respiratory clinic",
+        "exploring",
+        "2026-09-01",
+    ),
+    (
+        "Discharge flow tracker",
+        "Riverside and Millbrook Integrated Care Board",
+        "System discharge hub",
+        "using",
+        "2025-11-01",
+    ),
+    (
+        "Maternity advice app",
+        "Riverside University Hospitals NHS Foundation Trust",
+        "Maternity services",
+        "using",
+        "2024-04-01",
+    ),
+]
+
+
+def engagement_steps(session: Session) -> Iterator[str]:
+    """Responses to challenges, adoption records and an enquiry, so every screen has data."""
+    from datetime import date
+
+    from challenges import responses
+    from challenges.models import Challenge
+    from marketplace.accounts.models import Organisation
+    from marketplace.solutions import adoption
+    from marketplace.solutions.models import Solution
+
+    def solution(title):
+        return session.query(Solution).filter_by(title=title).one()
+
+    for challenge_title, solution_title, pitch, answer in RESPONSES:
+        challenge = session.query(Challenge).filter_by(title=challenge_title).one()
+        offered = solution(solution_title)
+        response = responses.respond(session, offered.created_by, challenge.id, offered.id, pitch)
+        lead = challenge.created_by
+        if answer == "shortlist":
+            responses.shortlist(session, lead, response.id)
+        elif answer:
+            responses.not_taken_forward(session, lead, response.id, answer)
+        yield f"response {solution_title}"
+    for title, organisation_name, site, stage, start in ADOPTIONS:
+        organisation = session.query(Organisation).filter_by(name=organisation_name).one()
+        recorder = next(
+            m.user
+            for m in organisation.memberships
+            if m.is_active and m.role.value in {"adopter", "service_lead", "procurement_officer"}
+        )
+        adoption.record_adoption(
+            session,
+            recorder,
+            solution(title).id,
+            organisation.id,
+            site,
+            stage,
+            date.fromisoformat(start),
+        )
+        yield f"adoption {title}"
+    buyer = session.query(User).filter_by(email="digital.adoption@eastvale.example").one()
+    adoption.send_enquiry(
+        session,
+        buyer,
+        solution("Home sleep study kit").id,
+        buyer.active_memberships[0].organisation_id,
+        "We are looking at home sleep studies for teenagers. Could the kit be used from age 14, "
+        "and what would 200 studies a year cost?",
+    )
+    yield "enquiry"
+
+
+ENGAGEMENT_STEPS = len(RESPONSES) + len(ADOPTIONS) + 1
