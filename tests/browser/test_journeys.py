@@ -191,3 +191,75 @@ def test_a_service_lead_drafts_and_submits_and_the_team_publishes(
 
     assert problems == []
     assert visit.console_errors == [] and team.console_errors == []
+
+
+def test_an_innovator_records_a_solution_and_responds_to_a_challenge(visit, app_context):
+    innovator = factories.create_user(
+        email="maker@example.org",
+        role=Role.INNOVATOR,
+        organisation=factories.create_organisation(kind=OrganisationKind.SME),
+    )
+    factories.create_solution(innovator, title="FallAlert night sensor")
+    factories.create_challenge(status="open", title="Night-time falls at home")
+    problems: list[str] = []
+    page = visit.page
+    sign_in_through_the_page(visit, "maker@example.org")
+
+    page.get_by_role("link", name="Your solutions").click()
+    page.get_by_role("link", name="Record a solution").click()
+    page.get_by_label("Name of the solution").fill("Hydration cup")
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hydration cup")
+    check_page(visit, problems)
+    page.get_by_role("link", name="Change assurance").click()
+    page.get_by_role("group", name="DSPT renewal due").get_by_label("Day").fill("40")
+    page.get_by_role("button", name="Save section").click()
+    expect(page.get_by_role("alert")).to_contain_text("DSPT renewal due must include a month")
+    check_page(visit, problems)
+
+    visit.goto("/challenges?q=falls")
+    page.get_by_role("link", name="Night-time falls at home").click()
+    page.get_by_label("FallAlert night sensor").check()
+    page.get_by_label("How it meets the need").fill("It finds people within a minute.")
+    page.get_by_role("button", name="Send response").click()
+    expect(page.get_by_role("status")).to_contain_text("Your response is sent")
+    check_page(visit, problems)
+    visit.goto("/challenges/responses/mine")
+    expect(page.get_by_role("cell", name="Awaiting a decision")).to_be_visible()
+    check_page(visit, problems)
+
+    assert problems == []
+    assert visit.console_errors == []
+
+
+def test_an_adopter_finds_compares_and_expresses_interest(visit, app_context):
+    trust = factories.create_organisation(name="Eastvale Trust")
+    factories.create_user(email="buyer@example.nhs.uk", role=Role.ADOPTER, organisation=trust)
+    factories.create_solution(title="FallAlert night sensor")
+    factories.create_solution(title="Sleep study kit", summary="Posted sleep studies.")
+    problems: list[str] = []
+    page = visit.page
+
+    visit.goto("/catalogue")
+    check_page(visit, problems)
+    page.get_by_label("Compare FallAlert night sensor").check()
+    page.get_by_label("Compare Sleep study kit").check()
+    page.get_by_role("button", name="Compare ticked products").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Compare products")
+    check_page(visit, problems)
+    page.get_by_role("link", name="FallAlert night sensor").click()
+    check_page(visit, problems)
+    page.get_by_role("link", name="Express interest").click()
+
+    page.get_by_label("Email address").fill("buyer@example.nhs.uk")
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Express interest")
+    check_page(visit, problems)
+    page.get_by_label("Your message to the supplier").fill("Could we try it on two wards?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("status")).to_contain_text("Sent to")
+    check_page(visit, problems)
+
+    assert problems == []
+    assert visit.console_errors == []
