@@ -131,10 +131,15 @@ def of_user_organisations(session: Session, actor: User) -> list[Response]:
     return list(session.scalars(statement))
 
 
-def _to_decide(session: Session, actor: User, response_id: int) -> Response:
+def visible_response(session: Session, actor: User, response_id: int) -> Response:
     response = get_by_id(session, Response, response_id)
     if response is None or not policy.may_view_response(actor, response):
         raise NotFound("No such response")
+    return response
+
+
+def _to_decide(session: Session, actor: User, response_id: int) -> Response:
+    response = visible_response(session, actor, response_id)
     if not policy.may_decide_response(actor, response):
         raise Forbidden("Only the challenge's service lead decides on responses")
     return response

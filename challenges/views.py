@@ -159,7 +159,7 @@ def _show(challenge: Challenge, status: int = 200, **forms):
         respond_form=respond_form,
         can_respond=challenge.status == "open" and bool(own_solutions),
         responses=responses.for_challenge(db.session, current_user, challenge),
-        decline_form=DeclineResponseForm(),
+        decline_errors=forms.get("decline_errors") or {},
     ), status
 
 
@@ -314,7 +314,18 @@ def shortlist_response(response_id: int):
 @bp.post("/responses/<int:response_id>/decline")
 def decline_response(response_id: int):
     form = DeclineResponseForm()
-    response = responses.not_taken_forward(db.session, current_user, response_id, form.reason.data)
+    try:
+        response = responses.not_taken_forward(
+            db.session, current_user, response_id, form.reason.data
+        )
+    except Invalid as error:
+        db.session.rollback()
+        response = responses.visible_response(db.session, current_user, response_id)
+        return _show(
+            _challenge(response.challenge_id),
+            422,
+            decline_errors={response_id: error.fields.get("reason", [error.message])},
+        )
     db.session.commit()
     flash(f"{response.solution.title} is not taken forward; they will see your reason.", "success")
     return redirect(url_for("challenges.show", challenge_id=response.challenge_id))

@@ -170,15 +170,21 @@ def enquire(solution_id: int):
 
 
 @bp.get("/enquiries")
-def enquiries():
+def enquiries(answer_errors=None):
     received, sent = adoption.enquiries_for(db.session, current_user)
-    return render_template("solutions/enquiries.html", received=received, sent=sent)
+    return render_template(
+        "solutions/enquiries.html", received=received, sent=sent, answer_errors=answer_errors or {}
+    )
 
 
 @bp.post("/enquiries/<int:enquiry_id>/answer")
 def answer(enquiry_id: int):
     form = AnswerForm()
-    adoption.answer_enquiry(db.session, current_user, enquiry_id, form.answer.data)
+    try:
+        adoption.answer_enquiry(db.session, current_user, enquiry_id, form.answer.data)
+    except Invalid as error:
+        db.session.rollback()
+        return enquiries({enquiry_id: error.fields.get("answer", [error.message])}), 422
     db.session.commit()
     flash("Your answer is sent.", "success")
     return redirect(url_for("adoption.enquiries"))

@@ -149,3 +149,22 @@ def test_the_pages_carry_a_response_from_offer_to_answer(
     assert declined.status_code == 302
     mine = maker.get("/challenges/responses/mine").text
     assert "Not taken forward" in mine and "We need something that works offline." in mine
+
+
+def test_declining_without_a_reason_shows_the_error_beside_that_response(
+    app, session, lead, innovator, challenge, solution
+):
+    response = responses.respond(session, innovator, challenge.id, solution.id, PITCH)
+    session.commit()
+    service = factories.sign_in_as(app, lead.email)
+    url = f"/challenges/{challenge.id}"
+
+    page = post_form(
+        service, f"/challenges/responses/{response.id}/decline", {"reason": ""}, form_page=url
+    )
+
+    assert page.status_code == 422
+    assert f'href="#decline-{response.id}"' in page.text
+    assert "Enter a reason the innovator will see" in page.text
+    session.expire_all()
+    assert session.get(Response, response.id).status == "submitted"

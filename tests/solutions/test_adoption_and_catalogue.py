@@ -246,3 +246,18 @@ def test_recording_use_through_the_pages(app, session, adopter, trust, product):
     assert good.status_code == 302
     assert "Ward 7" in buyer.get("/adoptions").text
     assert "Riverside Trust" in buyer.get(f"/catalogue/{product.id}").text
+
+
+def test_an_empty_answer_is_shown_beside_its_enquiry(app, session, adopter, trust, product):
+    enquiry = adoption.send_enquiry(session, adopter, product.id, trust.id, "Price?")
+    session.commit()
+    supplier = factories.sign_in_as(app, product.created_by.email)
+
+    page = post_form(
+        supplier, f"/enquiries/{enquiry.id}/answer", {"answer": " "}, form_page="/enquiries"
+    )
+
+    assert page.status_code == 422
+    assert f'href="#answer-{enquiry.id}"' in page.text
+    session.expire_all()
+    assert session.get(Enquiry, enquiry.id).answered_at is None
