@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
 
+from flask import url_for
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -16,6 +17,7 @@ from challenges.schemas import (
     ChallengeSchema,
     ChallengeUpdateSchema,
     CommentsSchema,
+    FeedSchema,
     NewChallengeSchema,
     NewResponseSchema,
     ResponseSchema,
@@ -36,6 +38,7 @@ responses_api = Blueprint(
 )
 blueprints = [challenges, themes, responses_api]
 
+FEED_SIZE = 50
 INPUT_FIELDS = [f.name for f in dataclass_fields(services.ChallengeInput)]
 
 
@@ -201,3 +204,33 @@ class DeclineResponse(MethodView):
         )
         db.session.commit()
         return response
+
+
+@challenges.route("/feed.json")
+class ChallengeFeed(MethodView):
+    @challenges.response(200, FeedSchema)
+    def get(self):
+        """Open challenges, newest first, as a JSON Feed (jsonfeed.org, version 1.1).
+
+        Feed readers and other systems can follow new challenges with a personal access token.
+        """
+        filters = queries.ChallengeFilters(status="open", sort="newest")
+        page = queries.published(db.session, filters, 1, FEED_SIZE)
+        return {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "Open challenges from health and care services",
+            "home_page_url": url_for("challenges.browse", _external=True),
+            "feed_url": url_for("challenges_api.ChallengeFeed", _external=True),
+            "items": [
+                {
+                    "id": str(c.id),
+                    "url": url_for("challenges.show", challenge_id=c.id, _external=True),
+                    "title": c.title,
+                    "content_text": c.need or "",
+                    "date_published": c.published_at,
+                    "tags": [t.name for t in c.themes],
+                    "authors": [{"name": c.organisation.name}],
+                }
+                for c in page.items
+            ],
+        }

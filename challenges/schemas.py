@@ -107,3 +107,21 @@ class ResponseSchema(Schema):
 class NewResponseSchema(Schema):
     solution_id = fields.Int(required=True, validate=ID_RANGE)
     pitch = fields.Str(required=True)
+
+
+class FeedItemSchema(Schema):
+    id = fields.Str()
+    url = fields.Str()
+    title = fields.Str()
+    content_text = fields.Str()
+    date_published = fields.AwareDateTime()
+    tags = fields.List(fields.Str())
+    authors = fields.List(fields.Dict())
+
+
+class FeedSchema(Schema):
+    version = fields.Str()
+    title = fields.Str()
+    home_page_url = fields.Str()
+    feed_url = fields.Str()
+    items = fields.List(fields.Nested(FeedItemSchema))

@@ -81,6 +81,7 @@ ACCESS = {
     "challenges_api.ChallengeClose": TOKEN_TEAM,
     "challenges_api.ChallengeArchive": TOKEN_TEAM,
     "themes_api.Themes": TOKEN,
+    "challenges_api.ChallengeFeed": TOKEN,
     "challenges.respond": SIGNED_IN,  # then: only with your own published solution (422)
     "challenges.shortlist_response": OBJECT,
     "challenges.decline_response": OBJECT,

@@ -177,3 +177,15 @@ def test_themes_are_listed(api_client):
     names = [t["name"] for t in client.get("/api/v1/themes", headers=headers).json]
 
     assert "Patient safety" in names and "Children and young people" in names
+
+
+def test_open_challenges_as_a_json_feed(api_client, session):
+    factories.create_challenge(status="open", title="Open one")
+    factories.create_challenge(status="submitted", title="Not yet published")
+    client, headers = api_client(Role.INNOVATOR)
+
+    feed = client.get("/api/v1/challenges/feed.json", headers=headers).json
+
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert [i["title"] for i in feed["items"]] == ["Open one"]
+    assert feed["items"][0]["url"].endswith(f"/challenges/{feed['items'][0]['id']}")
