@@ -21,5 +21,11 @@ def uk_datetime(value: datetime | None, empty: str = "Never") -> str:
     )
 
 
+def pairs(items, value: str, label: str) -> list[tuple]:
+    """(value, label) pairs from objects, for select and radio options in templates."""
+    return [(getattr(item, value), getattr(item, label)) for item in items]
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(uk_datetime, "uk_datetime")
+    app.add_template_filter(pairs, "pairs")
