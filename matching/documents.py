@@ -1,0 +1,18 @@
+"""What the engine matches: plain documents, whatever they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    text: str
+    themes: frozenset[str] = field(default_factory=frozenset)
+    maturity: str | None = None
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title}\n{self.text}" if self.title else self.text

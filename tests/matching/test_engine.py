@@ -1,0 +1,199 @@
+"""The engine's logic with a small deterministic embedder: no Flask, no database, no model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from matching import passages
+from matching.dense import top_k
+from matching.documents import Document
+from matching.engine import Engine, Weights, min_max
+from matching.evaluate import BadDataset, load, mrr_at, ndcg_at, recall_at, run
+from matching.fake import HashingEmbedder
+from matching.lexical import BM25, analyse
+
+CORPUS = [
+    Document(
+        "falls",
+        "Night falls sensor",
+        "A radar sensor notices when an older person falls at night and alerts a responder.",
+        frozenset({"Frailty"}),
+        "market_ready",
+    ),
+    Document(
+        "rota",
+        "Bank shift booking",
+        "Nurses receive short-notice bank shift offers on their phones.",
+        frozenset({"Workforce"}),
+        "evidence",
+    ),
+    Document(
+        "asthma",
+        "Asthma plan for families",
+        "Children with asthma keep their plan and trigger diary on a phone.",
+        frozenset({"Children and young people"}),
+        "piloted",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(CORPUS, HashingEmbedder())
+
+
+def test_stemming_and_stop_words():
+    assert analyse("The older people were falling at nights") == ["older", "peopl", "fall", "night"]
+
+
+def test_bm25_prefers_documents_sharing_rare_words():
+    bm25 = BM25([d.full_text for d in CORPUS])
+
+    scores = bm25.scores("an older person falling at night")
+
+    assert int(np.argmax(scores)) == 0
+    assert bm25.scores("zebra").tolist() == [0.0, 0.0, 0.0]
+    assert bm25.shared_terms("older person falls at night", CORPUS[0].full_text)[:2] == [
+        "older",
+        "person",
+    ] or "night" in bm25.shared_terms("falls at night", CORPUS[0].full_text)
+
+
+@pytest.mark.parametrize("method", ["lexical", "dense", "hybrid"])
+def test_every_method_finds_the_obvious_fit(engine, method):
+    query = Document("q", "Falls at night", "Older people who fall at night lie undiscovered.")
+
+    assert engine.rank(query, k=3, method=method)[0].id == "falls"
+
+
+def test_matches_carry_their_components_and_best_passage(engine):
+    query = Document(
+        "q",
+        "Shift gaps",
+        "Filling short-notice nursing shifts from the bank.",
+        frozenset({"Workforce"}),
+        "piloted",
+    )
+
+    [best] = engine.rank(query, k=1)
+
+    assert best.id == "rota"
+    assert set(best.components) == {"dense", "lexical", "themes", "maturity"}
+    assert best.components["themes"] == 1.0 and best.components["maturity"] == 1.0
+    assert "bank shift offers" in best.passage
+
+
+def test_empty_and_foreign_queries_do_not_fail(engine):
+    for text in ("", "   ", "Gwella gofal i bobl hŷn", "🙂" * 100):
+        assert len(engine.rank(Document("q", "", text), k=3)) == 3
+
+
+def test_long_texts_become_passages_within_the_window():
+    embedder = HashingEmbedder(max_tokens=20)
+    text = " ".join(f"Sentence number {i} says something useful." for i in range(50))
+
+    parts = passages.split("Title", text, embedder.count_tokens, embedder.max_tokens)
+
+    assert len(parts) > 5
+    assert all(p.startswith("Title\n") for p in parts)
+    assert all(embedder.count_tokens(p) <= 20 for p in parts)
+    assert "Sentence number 49" in parts[-1]
+
+
+def test_a_sentence_longer_than_the_window_is_cut_into_runs():
+    embedder = HashingEmbedder(max_tokens=10)
+    parts = passages.split("", "word " * 100, embedder.count_tokens, embedder.max_tokens)
+
+    assert all(embedder.count_tokens(p) <= 10 for p in parts)
+    assert sum(len(p.split()) for p in parts) == 100
+
+
+def test_top_k_and_normalisation():
+    scores = np.array([0.1, 0.9, 0.5, 0.7], dtype=np.float32)
+
+    assert top_k(scores, 2).tolist() == [1, 3]
+    assert top_k(scores, 10).tolist() == [1, 3, 2, 0]
+    assert min_max(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
+
+
+def test_an_empty_corpus_ranks_nothing():
+    assert Engine([], HashingEmbedder()).rank(Document("q", "t", "text")) == []
+
+
+def test_metrics_on_known_rankings():
+    relevant = {"a": 1, "c": 1}
+
+    assert ndcg_at(["a", "c", "b"], relevant) == pytest.approx(1.0)
+    assert mrr_at(["b", "c", "a"], relevant) == pytest.approx(0.5)
+    assert recall_at(["b", "a"], relevant) == pytest.approx(0.5)
+
+
+def make_beir(folder, corpus=CORPUS, queries=None, qrels=None):
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "corpus.jsonl").write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "_id": d.id,
+                    "title": d.title,
+                    "text": d.text,
+                    "metadata": {"themes": sorted(d.themes)},
+                }
+            )
+            for d in corpus
+        )
+    )
+    queries = queries or [
+        {"_id": "q1", "text": "sensor for falls at night"},
+        {"_id": "q2", "text": "asthma plan for children"},
+    ]
+    (folder / "queries.jsonl").write_text("\n".join(json.dumps(q) for q in queries))
+    qrels = qrels or "query-id\tcorpus-id\tscore\nq1\tfalls\t1\nq2\tasthma\t1\n"
+    (folder / "qrels" / "test.tsv").write_text(qrels)
+    return folder
+
+
+def test_evaluate_gives_perfect_scores_on_an_easy_folder(tmp_path):
+    dataset = load(make_beir(tmp_path))
+
+    results = run(dataset, Engine(dataset.corpus, HashingEmbedder()))
+
+    assert results["lexical"] == {"ndcg@10": 1.0, "mrr@10": 1.0, "recall@100": 1.0}
+    assert results["hybrid"]["ndcg@10"] == 1.0
+    assert dataset.corpus[0].themes == frozenset({"Frailty"})
+
+
+@pytest.mark.parametrize(
+    ("qrels", "message"),
+    [
+        ("query-id\tcorpus-id\tscore\nq1\tfalls\n", "test.tsv, line 2: expected"),
+        ("query-id\tcorpus-id\tscore\nq1\tfalls\tyes\n", "line 2: score 'yes'"),
+        ("query-id\tcorpus-id\tscore\n", "has no judgements"),
+    ],
+)
+def test_a_corrupt_folder_names_the_file_and_line(tmp_path, qrels, message):
+    make_beir(tmp_path, qrels=qrels)
+
+    with pytest.raises(BadDataset, match=message):
+        load(tmp_path)
+
+
+def test_corrupt_json_names_the_line(tmp_path):
+    make_beir(tmp_path)
+    with (tmp_path / "corpus.jsonl").open("a") as corpus:
+        corpus.write("\n{not json")
+
+    with pytest.raises(BadDataset, match=r"corpus.jsonl, line 4: not valid JSON"):
+        load(tmp_path)
+
+
+def test_weights_shift_the_blend():
+    engine = Engine(
+        CORPUS, HashingEmbedder(), Weights(dense=0.0, lexical=1.0, themes=0, maturity=0)
+    )
+    query = Document("q", "", "radar responder")
+
+    assert engine.rank(query, k=1)[0].components["lexical"] > 0

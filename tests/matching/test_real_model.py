@@ -1,0 +1,32 @@
+"""The real all-MiniLM-L6-v2, loaded once for the session, proving the wiring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matching.documents import Document
+from matching.embedders import SentenceTransformerEmbedder
+from matching.engine import Engine
+from tests.matching.test_engine import CORPUS
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    return SentenceTransformerEmbedder()
+
+
+def test_the_bundled_model_encodes_unit_vectors_offline(real_embedder):
+    vectors = real_embedder.encode(["Falls at night", "Nurse rota gaps"])
+
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert real_embedder.max_tokens == 256
+    assert real_embedder.count_tokens("hello world") == 4  # [CLS] hello world [SEP]
+
+
+def test_meaning_matches_without_shared_words(real_embedder):
+    engine = Engine(CORPUS, real_embedder)
+    query = Document("q", "", "Elderly residents tumbling in the dark and nobody knows")
+
+    assert engine.rank(query, k=1, method="dense")[0].id == "falls"
