@@ -76,9 +76,7 @@ def register():
         stage=stage,
         page=request.args.get("page", 1, type=int) or 1,
     )
-    organisations = sorted(
-        {a.organisation for a in adoption.register(db.session).items}, key=lambda o: o.name
-    )
+    organisations = adoption.adopting_organisations(db.session)
     return render_template(
         "solutions/adoptions.html",
         page=page,
