@@ -261,3 +261,17 @@ def test_an_empty_answer_is_shown_beside_its_enquiry(app, session, adopter, trus
     assert f'href="#answer-{enquiry.id}"' in page.text
     session.expire_all()
     assert session.get(Enquiry, enquiry.id).answered_at is None
+
+
+def test_the_register_filter_lists_every_adopting_organisation(app, session, product):
+    for n in range(30):  # more records than fit on one page of the register
+        trust = factories.create_organisation(name=f"Trust {n:02d}")
+        buyer = factories.create_user(role=Role.ADOPTER, organisation=trust)
+        adoption.record_adoption(session, buyer, product.id, trust.id, "Site", "using", START)
+    session.commit()
+    viewer = factories.sign_in_as(app, buyer.email)
+
+    page = viewer.get("/adoptions").text
+
+    assert 'value="' + str(trust.id) + '"' in page
+    assert "Trust 00" in page and "Trust 29" in page
