@@ -129,7 +129,9 @@ def fit_dense_weight(dataset: Dataset, engine: Engine, steps: int = 11) -> Weigh
     best, best_score = engine.weights, -1.0
     for i in range(steps):
         dense = i / (steps - 1)
-        engine.weights = Weights(dense=dense, lexical=1 - dense)
+        engine.weights = Weights(
+            dense=dense, lexical=1 - dense, themes=best.themes, maturity=best.maturity
+        )
         score = run(dataset, engine, ["hybrid"])["hybrid"]["ndcg@10"]
         if score > best_score:
             best, best_score = engine.weights, score

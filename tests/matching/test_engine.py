@@ -10,7 +10,7 @@ import pytest
 from matching import passages
 from matching.dense import top_k
 from matching.documents import Document
-from matching.engine import Engine, Weights, min_max
+from matching.engine import Engine, Weights, z_score
 from matching.evaluate import BadDataset, load, mrr_at, ndcg_at, recall_at, run
 from matching.fake import HashingEmbedder
 from matching.lexical import BM25, analyse
@@ -116,7 +116,8 @@ def test_top_k_and_normalisation():
 
     assert top_k(scores, 2).tolist() == [1, 3]
     assert top_k(scores, 10).tolist() == [1, 3, 2, 0]
-    assert min_max(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
+    assert z_score(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
+    assert z_score(np.array([1.0, 3.0])).tolist() == [-1.0, 1.0]
 
 
 def test_an_empty_corpus_ranks_nothing():
