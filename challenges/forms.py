@@ -10,25 +10,18 @@ from wtforms.validators import Optional
 from challenges.models import BUDGET_LABELS, STAGE_LABELS
 from challenges.queries import SORTS
 from challenges.services import ChallengeInput
-from marketplace.fields import CheckboxesField, DatePartsField
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from marketplace.fields import CheckboxesField, DatePartsField, optional_int
 
 
 class ChallengeForm(FlaskForm):
-    organisation_id = RadioField("Organisation", coerce=_int_or_none, validate_choice=False)
+    organisation_id = RadioField("Organisation", coerce=optional_int, validate_choice=False)
     title = StringField("Title")
     need = TextAreaField("The need, in your service's words")
     evidence = TextAreaField("Evidence of the need")
     evidence_source = StringField("Where the evidence comes from")
     affected = TextAreaField("Who is affected")
     outcomes = TextAreaField("Outcomes you want")
-    theme_ids = CheckboxesField("Themes", coerce=_int_or_none)
+    theme_ids = CheckboxesField("Themes", coerce=optional_int)
     priority = StringField("Partnership priority it serves")
     setting = TextAreaField("Setting")
     integration = TextAreaField("Systems it must work with")
@@ -74,7 +67,7 @@ class ChallengeForm(FlaskForm):
 
 
 class RespondForm(FlaskForm):
-    solution_id = RadioField("Which of your solutions?", coerce=_int_or_none, validate_choice=False)
+    solution_id = RadioField("Which of your solutions?", coerce=optional_int, validate_choice=False)
     pitch = TextAreaField("How it meets the need")
 
     def set_solutions(self, solutions) -> None:

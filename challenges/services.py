@@ -7,16 +7,15 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from challenges import lifecycle
 from challenges.models import BudgetRange, Challenge, SolutionStageWanted, Theme
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
-from marketplace.db import get_by_id, utcnow
+from marketplace.db import flush_or_conflict, get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
-from marketplace.validation import FieldErrors, clean_line, clean_text
+from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
 
 LONG_TEXT = 5000
 
@@ -84,7 +83,7 @@ def update_challenge(
     for name, value in values.items():
         setattr(challenge, name, value)
     challenge.themes = themes
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.updated", challenge)
     return challenge
 
@@ -99,7 +98,7 @@ def submit_challenge(session: Session, actor: User, challenge_id: int) -> Challe
     if missing:
         raise Invalid(missing, "This challenge is not ready to submit")
     challenge.submitted_at = utcnow()
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.submitted", challenge)
     return challenge
 
@@ -123,7 +122,7 @@ def publish_challenge(session: Session, actor: User, challenge_id: int) -> Chall
         raise Conflict("The closing date has passed: return it so the service can set a new one")
     challenge.published_at = utcnow()
     challenge.published_by_id = actor.id
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.published", challenge)
     return challenge
 
@@ -142,7 +141,7 @@ def return_challenge(
     challenge.submitted_at = None
     challenge.returned_at = utcnow()
     challenge.review_comments = comments
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.returned", challenge, {"comments": comments})
     return challenge
 
@@ -160,7 +159,7 @@ def withdraw_challenge(
     errors.raise_if_any()
     lifecycle.guard(challenge.status, "withdrawn")
     challenge.withdrawn_at = utcnow()
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.withdrawn", challenge, {"reason": reason})
     return challenge
 
@@ -174,7 +173,7 @@ def close_challenge(session: Session, actor: User, challenge_id: int) -> Challen
     else:
         lifecycle.guard(challenge.status, "closed")
         challenge.closed_at = utcnow()
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.closed", challenge)
     return challenge
 
@@ -185,7 +184,7 @@ def archive_challenge(session: Session, actor: User, challenge_id: int) -> Chall
         raise Forbidden("Only its service or the innovation team can archive a challenge")
     lifecycle.guard(challenge.status, "archived")
     challenge.archived_at = utcnow()
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.archived", challenge)
     return challenge
 
@@ -267,14 +266,14 @@ def _clean(session: Session, data: ChallengeInput) -> tuple[dict, list[Theme]]:
         values[name] = clean_text(
             errors, name, getattr(data, name), label=label, max_length=LONG_TEXT
         )
-    values["budget_range"] = _choice(
+    values["budget_range"] = clean_choice(
         errors,
         "budget_range",
         data.budget_range,
         BudgetRange,
         "Choose a budget range from the list",
     )
-    values["stage_wanted"] = _choice(
+    values["stage_wanted"] = clean_choice(
         errors,
         "stage_wanted",
         data.stage_wanted,
@@ -287,16 +286,6 @@ def _clean(session: Session, data: ChallengeInput) -> tuple[dict, list[Theme]]:
     themes = clean_theme_ids(session, errors, data.theme_ids)
     errors.raise_if_any()
     return values, themes
-
-
-def _choice(errors: FieldErrors, field_name: str, value, enum_cls, message: str):
-    if value in (None, ""):
-        return None
-    try:
-        return enum_cls(value)
-    except ValueError:
-        errors.add(field_name, message)
-        return None
 
 
 def clean_theme_ids(session: Session, errors: FieldErrors, theme_ids) -> list[Theme]:
@@ -322,13 +311,6 @@ def _for_review(session: Session, actor: User, challenge_id: int) -> Challenge:
     if not policy.may_review_challenge(actor):
         raise Forbidden("Only the innovation team reviews challenges")
     return _visible(session, actor, challenge_id)
-
-
-def _flush_or_conflict(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict("Someone else changed this challenge at the same time. Reload it.") from None
 
 
 def _theme_named(session: Session, name: str) -> Theme | None:

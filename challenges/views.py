@@ -19,7 +19,7 @@ from marketplace.accounts.models import Role
 from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
-from marketplace.forms import has_errors, show_errors
+from marketplace.forms import form_version, has_errors, show_errors
 from marketplace.solutions.queries import published_of_organisations
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges", template_folder="templates")
@@ -117,7 +117,7 @@ def edit(challenge_id: int):
     if form.is_submitted() and form.validate():
         try:
             services.update_challenge(
-                db.session, current_user, challenge_id, form.to_input(), _version(form)
+                db.session, current_user, challenge_id, form.to_input(), form_version(form)
             )
         except Invalid as error:
             db.session.rollback()
@@ -127,11 +127,6 @@ def edit(challenge_id: int):
             flash("Your changes are saved.", "success")
             return redirect(url_for("challenges.show", challenge_id=challenge_id))
     return _form_page(form, challenge)
-
-
-def _version(form) -> int | None:
-    value = form.version.data
-    return int(value) if value and str(value).isdigit() else None
 
 
 @bp.get("/<int:challenge_id>")

@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
+
+from marketplace.errors import Conflict
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,6 +35,14 @@ def get_by_id(session, model, object_id):
     if not isinstance(object_id, int) or not 1 <= object_id <= MAX_ID:
         return None
     return session.get(model, object_id)
+
+
+def flush_or_conflict(session, noun: str) -> None:
+    """Flush, turning a lost optimistic-locking race into a Conflict the person can act on."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(f"Someone else changed this {noun} at the same time. Reload it.") from None
 
 
 def utcnow() -> datetime:

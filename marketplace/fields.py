@@ -8,6 +8,15 @@ from wtforms import Field, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
+def optional_int(value) -> int | None:
+    """Coerce a submitted id; anything that is not a whole number becomes None for the service
+    to name as a field error."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class DatePartsField(Field):
     """A date typed as day, month and year in three boxes (the NHS.UK date input pattern).
 

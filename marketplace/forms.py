@@ -17,5 +17,11 @@ def show_errors(form: FlaskForm, error: Invalid) -> None:
             form.form_errors.append(" ".join(messages))
 
 
+def form_version(form: FlaskForm) -> int | None:
+    """The version a form was opened at (its hidden ``version`` field), for optimistic locking."""
+    value = form.version.data
+    return int(value) if value and str(value).isdigit() else None
+
+
 def has_errors(form: FlaskForm) -> bool:
     return bool(form.form_errors) or any(field.errors for field in form)

@@ -89,6 +89,23 @@ def clean_text(
     return value
 
 
+def clean_choice(
+    errors: FieldErrors,
+    field: str,
+    value,
+    enum_cls,
+    message: str = "Choose an answer from the list",
+):
+    """One of an enum's values, or None when left empty; anything else is a field error."""
+    if value in (None, ""):
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        errors.add(field, message)
+        return None
+
+
 def clean_email(errors: FieldErrors, field: str, value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:

@@ -13,7 +13,7 @@ from marketplace.accounts import policy
 from marketplace.db import get_by_id
 from marketplace.errors import Invalid, NotFound
 from marketplace.extensions import db
-from marketplace.fields import DatePartsField
+from marketplace.fields import DatePartsField, optional_int
 from marketplace.forms import has_errors, show_errors
 from marketplace.solutions import adoption
 from marketplace.solutions.models import AdoptionStage, Solution
@@ -21,15 +21,8 @@ from marketplace.solutions.models import AdoptionStage, Solution
 bp = Blueprint("adoption", __name__, template_folder="templates")
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class AdoptionForm(FlaskForm):
-    organisation_id = RadioField("Organisation", coerce=_int_or_none, validate_choice=False)
+    organisation_id = RadioField("Organisation", coerce=optional_int, validate_choice=False)
     site = StringField("Site")
     stage = RadioField(
         "Stage",
@@ -41,7 +34,7 @@ class AdoptionForm(FlaskForm):
 
 
 class EnquiryForm(FlaskForm):
-    organisation_id = RadioField("On behalf of", coerce=_int_or_none, validate_choice=False)
+    organisation_id = RadioField("On behalf of", coerce=optional_int, validate_choice=False)
     message = TextAreaField("Your message to the supplier")
 
 

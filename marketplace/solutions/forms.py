@@ -7,7 +7,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from marketplace.fields import CheckboxesField, DatePartsField
+from marketplace.fields import CheckboxesField, DatePartsField, optional_int
 from marketplace.solutions.models import (
     CareSetting,
     CyberEssentials,
@@ -17,13 +17,6 @@ from marketplace.solutions.models import (
     EsfTier,
     Maturity,
 )
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _choices(enum_cls):
@@ -49,7 +42,7 @@ class SectionForm(FlaskForm):
 
 
 class NewSolutionForm(FlaskForm):
-    organisation_id = RadioField("Organisation", coerce=_int_or_none, validate_choice=False)
+    organisation_id = RadioField("Organisation", coerce=optional_int, validate_choice=False)
     title = StringField("Name of the solution")
 
 
@@ -61,7 +54,7 @@ class OverviewForm(SectionForm):
 
 
 class MaturityForm(SectionForm):
-    theme_ids = CheckboxesField("Themes", coerce=_int_or_none)
+    theme_ids = CheckboxesField("Themes", coerce=optional_int)
     care_settings = CheckboxesField("Care settings", choices=_choices(CareSetting))
     maturity = _radio("Maturity", Maturity)
     evidence = TextAreaField("Evidence behind it")

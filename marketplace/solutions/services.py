@@ -6,13 +6,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from challenges.services import clean_theme_ids
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
-from marketplace.db import get_by_id, utcnow
+from marketplace.db import flush_or_conflict, get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.solutions.models import (
     CareSetting,
@@ -25,7 +24,13 @@ from marketplace.solutions.models import (
     Solution,
     SolutionCareSetting,
 )
-from marketplace.validation import FieldErrors, clean_email, clean_line, clean_text
+from marketplace.validation import (
+    FieldErrors,
+    clean_choice,
+    clean_email,
+    clean_line,
+    clean_text,
+)
 
 LONG_TEXT = 5000
 SECTIONS = ("overview", "maturity", "assurance", "commercial")
@@ -82,7 +87,7 @@ def save_section(
         missing = missing_parts(solution)
         if missing:
             raise Invalid(missing, "A published solution must stay complete")
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "solution")
     audit.record(session, actor, "solution.section_saved", solution, {"section": section})
     return solution
 
@@ -97,7 +102,7 @@ def publish_solution(session: Session, actor: User, solution_id: int) -> Solutio
     if missing:
         raise Invalid(missing, "This solution is not ready to publish")
     solution.published_at = utcnow()
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "solution")
     audit.record(session, actor, "solution.published", solution)
     return solution
 
@@ -112,7 +117,7 @@ def withdraw_solution(
     )
     errors.raise_if_any()
     solution.withdrawn_at = utcnow()
-    _flush_or_conflict(session)
+    flush_or_conflict(session, "solution")
     audit.record(session, actor, "solution.withdrawn", solution, {"reason": reason})
     return solution
 
@@ -188,7 +193,7 @@ def _clean_maturity(session: Session, errors: FieldErrors, data: dict) -> dict:
     return {
         "themes": clean_theme_ids(session, errors, data.get("theme_ids") or []),
         "care_setting_rows": [SolutionCareSetting(setting=s) for s in dict.fromkeys(settings)],
-        "maturity": _choice(errors, "maturity", data.get("maturity"), Maturity),
+        "maturity": clean_choice(errors, "maturity", data.get("maturity"), Maturity),
         "evidence": clean_text(
             errors, "evidence", data.get("evidence"), label="the evidence", max_length=LONG_TEXT
         ),
@@ -205,7 +210,7 @@ def _clean_maturity(session: Session, errors: FieldErrors, data: dict) -> dict:
 
 def _clean_assurance(session: Session, errors: FieldErrors, data: dict) -> dict:
     values = {
-        "device_class": _choice(errors, "device_class", data.get("device_class"), DeviceClass),
+        "device_class": clean_choice(errors, "device_class", data.get("device_class"), DeviceClass),
         "device_marking": clean_line(
             errors,
             "device_marking",
@@ -214,7 +219,7 @@ def _clean_assurance(session: Session, errors: FieldErrors, data: dict) -> dict:
             max_length=100,
             required=False,
         ),
-        "dtac_status": _choice(errors, "dtac_status", data.get("dtac_status"), DtacStatus),
+        "dtac_status": clean_choice(errors, "dtac_status", data.get("dtac_status"), DtacStatus),
         "dtac_date": _past_date(errors, "dtac_date", data.get("dtac_date"), "DTAC date"),
         "dcb0129_in_place": data.get("dcb0129_in_place"),
         "clinical_safety_officer": clean_line(
@@ -228,17 +233,17 @@ def _clean_assurance(session: Session, errors: FieldErrors, data: dict) -> dict:
         "dcb0129_date": _past_date(
             errors, "dcb0129_date", data.get("dcb0129_date"), "Safety case date"
         ),
-        "dspt_status": _choice(errors, "dspt_status", data.get("dspt_status"), DsptStatus),
+        "dspt_status": clean_choice(errors, "dspt_status", data.get("dspt_status"), DsptStatus),
         "dspt_date": _past_date(errors, "dspt_date", data.get("dspt_date"), "DSPT date"),
         "dspt_expiry": data.get("dspt_expiry"),
-        "cyber_essentials": _choice(
+        "cyber_essentials": clean_choice(
             errors, "cyber_essentials", data.get("cyber_essentials"), CyberEssentials
         ),
         "cyber_essentials_date": _past_date(
             errors, "cyber_essentials_date", data.get("cyber_essentials_date"), "Certificate date"
         ),
         "cyber_essentials_expiry": data.get("cyber_essentials_expiry"),
-        "esf_tier": _choice(errors, "esf_tier", data.get("esf_tier"), EsfTier),
+        "esf_tier": clean_choice(errors, "esf_tier", data.get("esf_tier"), EsfTier),
     }
     for start, end in (
         ("dspt_date", "dspt_expiry"),
@@ -281,16 +286,6 @@ _CLEANERS = {
 }
 
 
-def _choice(errors: FieldErrors, name: str, value, enum_cls):
-    if value in (None, ""):
-        return None
-    try:
-        return enum_cls(value)
-    except ValueError:
-        errors.add(name, "Choose an answer from the list")
-        return None
-
-
 def _past_date(errors: FieldErrors, name: str, value: date | None, label: str) -> date | None:
     if value is not None and value > date.today():
         errors.add(name, f"{label} cannot be in the future")
@@ -304,10 +299,3 @@ def _editable(session: Session, actor: User, solution_id: int) -> Solution:
     if not policy.may_edit_solution(actor, solution):
         raise Forbidden("Only its organisation's innovators and fellows can change a solution")
     return solution
-
-
-def _flush_or_conflict(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict("Someone else changed this solution at the same time. Reload it.") from None

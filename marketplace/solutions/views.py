@@ -11,7 +11,7 @@ from marketplace.accounts import policy
 from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
-from marketplace.forms import has_errors, show_errors
+from marketplace.forms import form_version, has_errors, show_errors
 from marketplace.solutions import adoption, queries, services
 from marketplace.solutions.forms import SECTION_FORMS, NewSolutionForm, WithdrawForm
 from marketplace.solutions.models import AdoptionStage, Maturity, Solution
@@ -122,7 +122,12 @@ def edit_section(solution_id: int, section: str):
     if form.is_submitted() and form.validate():
         try:
             services.save_section(
-                db.session, current_user, solution_id, section, form.section_data(), _version(form)
+                db.session,
+                current_user,
+                solution_id,
+                section,
+                form.section_data(),
+                form_version(form),
             )
         except Invalid as error:
             db.session.rollback()
@@ -150,11 +155,6 @@ def _current(solution: Solution) -> dict:
         "care_settings": [s.value for s in solution.care_settings],
         "version": solution.version,
     }
-
-
-def _version(form) -> int | None:
-    value = form.version.data
-    return int(value) if value and str(value).isdigit() else None
 
 
 @bp.post("/<int:solution_id>/publish")
