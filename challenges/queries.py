@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
 from sqlalchemy.orm import Session, selectinload
 
 from challenges.models import Challenge, Theme, challenge_themes
@@ -139,47 +137,3 @@ def organisations_with_challenges(session: Session) -> list[Organisation]:
         .order_by(Organisation.name)
     )
     return list(session.scalars(statement))
-
-
-@dataclass(frozen=True)
-class Similar:
-    challenge: Challenge
-    score: float
-
-
-def similar_to(
-    session: Session, challenge: Challenge, limit: int = 3, threshold: float = 0.15
-) -> list[Similar]:
-    """Published challenges whose words overlap this one's: a prompt to join forces rather than
-    post a duplicate. TF-IDF cosine similarity; the matching engine will replace it."""
-    others = [
-        c
-        for c in session.scalars(
-            sa.select(Challenge).where(
-                Challenge.published_at.is_not(None),
-                Challenge.withdrawn_at.is_(None),
-                Challenge.id != challenge.id,
-            )
-        )
-    ]
-    if not others:
-        return []
-    texts = [document_text(challenge)] + [document_text(c) for c in others]
-    try:
-        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
-    except ValueError:  # nothing but stop words
-        return []
-    scores = linear_kernel(matrix[0:1], matrix[1:]).ravel()
-    ranked = sorted(zip(others, scores, strict=True), key=lambda pair: -pair[1])
-    return [Similar(c, float(s)) for c, s in ranked[:limit] if s >= threshold]
-
-
-def document_text(challenge: Challenge) -> str:
-    parts = [
-        challenge.title,
-        challenge.title,
-        challenge.need,
-        challenge.outcomes,
-        challenge.affected,
-    ]
-    return "\n".join(p for p in parts if p)

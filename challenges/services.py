@@ -15,6 +15,7 @@ from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
 from marketplace.db import flush_or_conflict, get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
+from marketplace.matches import indexing
 from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
 
 LONG_TEXT = 5000
@@ -100,6 +101,7 @@ def submit_challenge(session: Session, actor: User, challenge_id: int) -> Challe
     challenge.submitted_at = utcnow()
     flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.submitted", challenge)
+    indexing.content_changed(session, challenge)
     return challenge
 
 
@@ -124,6 +126,7 @@ def publish_challenge(session: Session, actor: User, challenge_id: int) -> Chall
     challenge.published_by_id = actor.id
     flush_or_conflict(session, "challenge")
     audit.record(session, actor, "challenge.published", challenge)
+    indexing.challenge_published(session, challenge)
     return challenge
 
 

@@ -20,6 +20,7 @@ from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.forms import form_version, has_errors, show_errors
+from marketplace.matches import queries as match_queries
 from marketplace.solutions.queries import published_of_organisations
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges", template_folder="templates")
@@ -155,7 +156,14 @@ def _show(challenge: Challenge, status: int = 200, **forms):
         can_respond=challenge.status == "open" and bool(own_solutions),
         responses=responses.for_challenge(db.session, current_user, challenge),
         decline_errors=forms.get("decline_errors") or {},
+        top_fits=_top_fits(challenge),
     ), status
+
+
+def _top_fits(challenge: Challenge):
+    if not policy.may_see_fits_for_challenge(current_user, challenge):
+        return None
+    return match_queries.fits_for_challenge(db.session, current_user, challenge.id, k=3)[1]
 
 
 @bp.route("/<int:challenge_id>/submit", methods=["GET", "POST"])
@@ -179,7 +187,7 @@ def submit(challenge_id: int):
                 "success",
             )
             return redirect(url_for("challenges.show", challenge_id=challenge_id))
-    similar = queries.similar_to(db.session, challenge)
+    similar = match_queries.similar_challenges(db.session, challenge)
     return (
         render_template(
             "challenges/submit.html",

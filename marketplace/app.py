@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from marketplace import access, cli, errors, formatting, security
 from marketplace.config import INSTANCE_DIR, PROJECT_ROOT, from_environment
 from marketplace.extensions import api, csrf, db, limiter, migrate
+from marketplace.matches.embedding import embedder_for
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -23,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(from_environment())
     app.config.update(config or {})
     INSTANCE_DIR.mkdir(exist_ok=True)
+    embedder_for(app.config)  # a missing MATCHING_MODEL stops start-up, naming the setting
     _configure_logging(app)
     _configure_templates(app)
     _init_extensions(app)
@@ -92,6 +94,8 @@ def _import_models() -> None:
     import challenges.models  # noqa: F401
     import marketplace.accounts.models
     import marketplace.audit
+    import marketplace.matches.models
+    import marketplace.notifications.models
     import marketplace.solutions.models  # noqa: F401
 
 
@@ -102,6 +106,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts import admin_views
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts import views as accounts_views
+    from marketplace.matches import api as matches_api
+    from marketplace.matches import views as match_views
+    from marketplace.notifications import api as notifications_api
+    from marketplace.notifications import views as notification_views
     from marketplace.solutions import adoption_views, catalogue_views
     from marketplace.solutions import api as solutions_api
     from marketplace.solutions import views as solution_views
@@ -113,8 +121,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(adoption_views.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(match_views.bp)
+    app.register_blueprint(notification_views.bp)
     app.register_blueprint(api_docs.bp)
-    for blueprint in accounts_api.blueprints + challenges_api.blueprints + solutions_api.blueprints:
+    for blueprint in (
+        accounts_api.blueprints
+        + challenges_api.blueprints
+        + solutions_api.blueprints
+        + matches_api.blueprints
+        + notifications_api.blueprints
+    ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.context_processor(pages.template_globals)

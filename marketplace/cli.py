@@ -123,7 +123,7 @@ def _failed(error: DomainError) -> click.ClickException:
 
 
 def register(app: Flask) -> None:
-    from matching.cli import matching
+    from marketplace.matches.cli import matching
 
     for command in (seed_demo, create_user, set_password, add_organisation, matching):
         app.cli.add_command(command)

@@ -42,6 +42,12 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "MATCHING_MODEL": env.get("MATCHING_MODEL") or None,
+        # "sentence-transformers" (the real model) or "hashing" (a word-hashing stand-in that
+        # needs no model: for tests only, it matches far worse).
+        "MATCHING_EMBEDDER": env.get("MATCHING_EMBEDDER", "sentence-transformers"),
+        # Encode on submission through an RQ queue (run `marketplace matching worker`) when
+        # Redis is configured; inline in the request otherwise.
+        "MATCHING_QUEUE": env.get("MATCHING_QUEUE", "matching") if redis_url else None,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "SESSION_COOKIE_SECURE": environment not in {"development", "test"},
         "SESSION_COOKIE_HTTPONLY": True,

@@ -147,8 +147,9 @@ def steps(session: Session) -> Iterator[str]:
         ),
     )
     yield f"pending registration {PENDING_USER.email}"
-    yield from challenge_demo.steps(session, DEMO_USERS[0].email)
+    # Solutions first, so publishing the challenges tells innovators which ones fit theirs.
     yield from solution_demo.steps(session)
+    yield from challenge_demo.steps(session, DEMO_USERS[0].email)
     yield from solution_demo.engagement_steps(session)
 
 

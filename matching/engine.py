@@ -1,14 +1,15 @@
 """Rank documents for a query document by a blend of meaning (embeddings) and shared words
 (BM25), plus structured signals when present (themes in common, maturity fit).
 
-Scores are z-score normalised per query before blending, so the weights mean the same thing
-for every query. Weights are configuration, chosen on a training split, never by taste.
-Measured on SciFact test with weights fitted on its train queries: z-score 0.7407 nDCG@10
-(dense 0.7), min-max 0.7321 (dense 0.6).
+Scores are z-score normalised per query, over the candidates only, before blending, so the
+weights mean the same thing for every query and every filter. Weights are configuration, chosen
+on a training split, never by taste. Measured on SciFact test with weights fitted on its train
+queries: z-score 0.7407 nDCG@10 (dense 0.7), min-max 0.7321 (dense 0.6).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,13 +21,15 @@ from matching.embedders import Embedder
 from matching.lexical import BM25
 
 METHODS = ("lexical", "dense", "hybrid")
+ENCODE_CHUNK = 256  # texts per encode call: large enough to batch well, small for progress
 
 
 @dataclass(frozen=True)
 class Weights:
     """Dense and lexical balance fitted on SciFact's train queries (evaluate.fit_dense_weight):
-    0.7/0.3 gave train's best nDCG@10. Theme and maturity weights are not yet fitted: SciFact
-    has neither signal."""
+    0.7/0.3 gave train's best nDCG@10. Theme and maturity weights are not fitted: SciFact has
+    neither signal, so they are kept small enough that they reorder near-ties rather than
+    outvote the text (a z-score unit is one standard deviation of the candidates' scores)."""
 
     dense: float = 0.7
     lexical: float = 0.3
@@ -36,10 +39,14 @@ class Weights:
 
 @dataclass(frozen=True)
 class Match:
+    """``passage`` and ``query_passage`` index the stored and the query passage texts of the
+    best dense pair (None without dense scores); ``shared_terms`` only when asked to explain."""
+
     id: str
     score: float
     components: dict[str, float]
-    passage: str | None = None
+    passage: int | None = None
+    query_passage: int | None = None
     shared_terms: list[str] = field(default_factory=list)
 
 
@@ -53,8 +60,33 @@ def z_score(scores: np.ndarray) -> np.ndarray:
     return (scores - scores.mean()) / spread
 
 
+def split_document(document: Document, embedder: Embedder) -> list[str]:
+    return passages.split(
+        document.title, document.text, embedder.count_tokens, embedder.max_tokens
+    )
+
+
+def encode(
+    embedder: Embedder, texts: list[str], progress: Callable[[int], None] | None = None
+) -> np.ndarray:
+    """Vectors for many texts, in chunks so a progress bar can follow."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    chunks = []
+    for start in range(0, len(texts), ENCODE_CHUNK):
+        chunk = texts[start : start + ENCODE_CHUNK]
+        chunks.append(embedder.encode(chunk))
+        if progress:
+            progress(len(chunk))
+    return np.vstack(chunks)
+
+
 class Engine:
-    """An index over a fixed set of documents; build a new one when the set changes."""
+    """An index over a fixed set of documents; build a new one when the set changes.
+
+    ``vectors``/``owners``/``passage_texts`` let a caller supply passage vectors it stored
+    earlier, so nothing is encoded again.
+    """
 
     def __init__(
         self,
@@ -64,45 +96,60 @@ class Engine:
         vectors: np.ndarray | None = None,
         owners: np.ndarray | None = None,
         passage_texts: list[str] | None = None,
+        progress: Callable[[int], None] | None = None,
     ):
         self.documents = documents
         self.embedder = embedder
         self.weights = weights or Weights()
         self.lexical = BM25([d.full_text for d in documents])
+        self.positions = {d.id: i for i, d in enumerate(documents)}
         self.passage_texts = passage_texts or []
         self.index = None
         if embedder is not None:
             if vectors is None:
                 self.passage_texts, owners = self.split_all(documents, embedder)
-                vectors = embedder.encode(self.passage_texts)
+                vectors = encode(embedder, self.passage_texts, progress)
             self.index = PassageIndex(vectors, owners, len(documents))
 
     @staticmethod
     def split_all(documents: list[Document], embedder: Embedder) -> tuple[list[str], np.ndarray]:
         texts, owners = [], []
         for position, document in enumerate(documents):
-            for passage in passages.split(
-                document.title, document.text, embedder.count_tokens, embedder.max_tokens
-            ):
+            for passage in split_document(document, embedder):
                 texts.append(passage)
                 owners.append(position)
         return texts, np.asarray(owners, dtype=np.int64)
 
-    def rank(self, query: Document, k: int = 10, method: str = "hybrid") -> list[Match]:
-        lexical = self.lexical.scores(query.full_text)
-        dense = np.zeros(len(self.documents), dtype=np.float32)
-        best_passage = np.full(len(self.documents), -1)
+    def rank(
+        self,
+        query: Document,
+        k: int = 10,
+        method: str = "hybrid",
+        only: Collection[str] | None = None,
+        query_vectors: np.ndarray | None = None,
+        explain: bool = False,
+    ) -> list[Match]:
+        """The k best documents for ``query``.
+
+        ``only``: ids of the documents allowed to match (filters applied before ranking, so
+        normalisation sees only real candidates). ``query_vectors``: the query's passage
+        vectors if already known (otherwise its passages are encoded now). ``explain``: add
+        the shared terms that weighed most in the lexical score.
+        """
+        candidates = self._candidates(only)
+        if candidates.size == 0:
+            return []
+        lexical = self.lexical.scores(query.full_text)[candidates]
+        dense = np.zeros(candidates.size, dtype=np.float32)
+        best_passage = best_query = np.full(candidates.size, -1)
         if method != "lexical" and self.index is not None:
-            query_passages = passages.split(
-                query.title, query.text, self.embedder.count_tokens, self.embedder.max_tokens
-            )
-            dense, best_passage = self.index.document_scores(self.embedder.encode(query_passages))
-        themes = np.array(
-            [_overlap(query.themes, d.themes) for d in self.documents], dtype=np.float32
-        )
-        maturity = np.array(
-            [_maturity_fit(query.maturity, d.maturity) for d in self.documents], dtype=np.float32
-        )
+            if query_vectors is None:
+                query_vectors = self.embedder.encode(split_document(query, self.embedder))
+            found = self.index.document_scores(query_vectors)
+            dense = found.score[candidates]
+            best_passage = found.passage[candidates]
+            best_query = found.query_passage[candidates]
+        themes, maturity = self._structured(query, candidates)
         if method == "lexical":
             total = lexical
         elif method == "dense":
@@ -117,10 +164,10 @@ class Engine:
             )
         matches = []
         for i in top_k(total, k):
-            passage = self.passage_texts[best_passage[i]] if best_passage[i] >= 0 else None
+            document = self.documents[candidates[i]]
             matches.append(
                 Match(
-                    id=self.documents[i].id,
+                    id=document.id,
                     score=float(total[i]),
                     components={
                         "dense": float(dense[i]),
@@ -128,10 +175,29 @@ class Engine:
                         "themes": float(themes[i]),
                         "maturity": float(maturity[i]),
                     },
-                    passage=passage,
+                    passage=int(best_passage[i]) if best_passage[i] >= 0 else None,
+                    query_passage=int(best_query[i]) if best_query[i] >= 0 else None,
+                    shared_terms=(
+                        self.lexical.shared_terms(query.full_text, document.full_text)
+                        if explain
+                        else []
+                    ),
                 )
             )
         return matches
+
+    def _candidates(self, only: Collection[str] | None) -> np.ndarray:
+        if only is None:
+            return np.arange(len(self.documents))
+        return np.array(
+            sorted(self.positions[i] for i in set(only) if i in self.positions), dtype=np.int64
+        )
+
+    def _structured(self, query: Document, candidates: np.ndarray) -> tuple[np.ndarray, ...]:
+        documents = [self.documents[i] for i in candidates]
+        themes = np.array([_overlap(query.themes, d.themes) for d in documents], np.float32)
+        maturity = np.array([maturity_fit(query, d) for d in documents], np.float32)
+        return themes, maturity
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -143,9 +209,23 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 MATURITY_ORDER = ["idea", "prototype", "piloted", "evidence", "market_ready"]
 
 
-def _maturity_fit(wanted: str | None, offered: str | None) -> float:
-    """1 when the solution is at least as mature as wanted, falling off below it."""
+def maturity_gap(query: Document, document: Document) -> int | None:
+    """Stages by which the offered maturity falls short of the wanted one (<= 0: meets it);
+    None when either side does not say."""
+    wanted, offered = (
+        (document.maturity, query.maturity)
+        if query.kind == "solution"
+        else (query.maturity, document.maturity)
+    )
     if wanted not in MATURITY_ORDER or offered not in MATURITY_ORDER:
+        return None
+    return MATURITY_ORDER.index(wanted) - MATURITY_ORDER.index(offered)
+
+
+def maturity_fit(query: Document, document: Document) -> float:
+    """1 when the solution is at least as mature as wanted, falling off by half a point per
+    stage below it."""
+    gap = maturity_gap(query, document)
+    if gap is None:
         return 0.0
-    gap = MATURITY_ORDER.index(wanted) - MATURITY_ORDER.index(offered)
     return 1.0 if gap <= 0 else max(0.0, 1.0 - 0.5 * gap)

@@ -58,10 +58,16 @@ class BM25:
         return np.asarray((idf @ self.weights).todense()).ravel()
 
     def shared_terms(self, query: str, document: str, limit: int = 5) -> list[str]:
-        """The query's stems that also occur in the document, rarest (most telling) first."""
-        doc_terms = set(analyse(document))
-        seen: dict[str, float] = {}
-        for stem in analyse(query):
-            if stem in doc_terms and stem in self.vocabulary:
-                seen[stem] = float(self.idf[self.vocabulary[stem]])
-        return [t for t, _ in sorted(seen.items(), key=lambda p: -p[1])[:limit]]
+        """Words of the query that the document also uses, rarest (most telling) first, as the
+        query spelt them: 'falls at night' and 'fell at night-time' share 'falls' and 'night'."""
+        doc_stems = set(analyse(document))
+        found: dict[str, tuple[float, str]] = {}
+        for word in TOKEN.findall(query):
+            lower = word.lower()
+            if lower in ENGLISH_STOP_WORDS or lower.isdigit():  # "25" explains nothing
+                continue
+            stem = _stemmer.stemWord(lower)
+            if stem in doc_stems and stem in self.vocabulary and stem not in found:
+                found[stem] = (float(self.idf[self.vocabulary[stem]]), lower)
+        ranked = sorted(found.values(), key=lambda pair: -pair[0])
+        return [word for _, word in ranked[:limit]]

@@ -68,6 +68,8 @@ TEST_CONFIG = {
     "PASSWORD_HASH_PROFILE": "test",
     "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None,
+    "MATCHING_EMBEDDER": "hashing",
+    "MATCHING_QUEUE": None,
 }
 
 

@@ -175,3 +175,36 @@ def may_enquire_for(user, organisation: Organisation) -> bool:
     """Adopters, service leads and procurement officers ask suppliers on their organisation's
     behalf."""
     return may_record_adoption_for(user, organisation)
+
+
+# --- matches between challenges and solutions -------------------------------------------------
+
+# A challenge's fits are ranked from submission (its service can prepare) until it is archived.
+MATCHABLE_CHALLENGE_STATUSES = {"submitted", "open", "closed"}
+
+
+def may_see_fits_for_challenge(user, challenge: Challenge) -> bool:
+    """Its service and the innovation team; other innovators must not see who else was ranked."""
+    return challenge.status in MATCHABLE_CHALLENGE_STATUSES and (
+        is_service_lead_for(user, challenge.organisation_id) or is_innovation_team(user)
+    )
+
+
+def may_decide_fit_for_challenge(user, challenge: Challenge) -> bool:
+    """Shortlist, dismiss or accept a solution: the service that owns the need."""
+    return challenge.status in MATCHABLE_CHALLENGE_STATUSES and is_service_lead_for(
+        user, challenge.organisation_id
+    )
+
+
+def may_see_fits_for_solution(user, solution: Solution) -> bool:
+    return solution.status == "published" and (
+        may_manage_solutions_for(user, solution.organisation_id) or is_innovation_team(user)
+    )
+
+
+def may_decide_fit_for_solution(user, solution: Solution) -> bool:
+    """Innovators keep their own list: shortlist or dismiss open challenges for a solution."""
+    return solution.status == "published" and may_manage_solutions_for(
+        user, solution.organisation_id
+    )

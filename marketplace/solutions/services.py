@@ -13,6 +13,7 @@ from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
 from marketplace.db import flush_or_conflict, get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
+from marketplace.matches import indexing
 from marketplace.solutions.models import (
     CareSetting,
     CyberEssentials,
@@ -89,6 +90,8 @@ def save_section(
             raise Invalid(missing, "A published solution must stay complete")
     flush_or_conflict(session, "solution")
     audit.record(session, actor, "solution.section_saved", solution, {"section": section})
+    if solution.status == "published":
+        indexing.content_changed(session, solution)  # unchanged text costs nothing
     return solution
 
 
@@ -104,6 +107,7 @@ def publish_solution(session: Session, actor: User, solution_id: int) -> Solutio
     solution.published_at = utcnow()
     flush_or_conflict(session, "solution")
     audit.record(session, actor, "solution.published", solution)
+    indexing.content_changed(session, solution)
     return solution
 
 

@@ -12,6 +12,7 @@ from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.forms import form_version, has_errors, show_errors
+from marketplace.matches import queries as match_queries
 from marketplace.solutions import adoption, queries, services
 from marketplace.solutions.forms import SECTION_FORMS, NewSolutionForm, WithdrawForm
 from marketplace.solutions.models import AdoptionStage, Maturity, Solution
@@ -105,6 +106,11 @@ def _show(solution: Solution, problems=None, withdraw_form=None):
         can_adopt=any(
             policy.may_record_adoption_for(current_user, m.organisation)
             for m in current_user.active_memberships
+        ),
+        top_fits=(
+            match_queries.fits_for_solution(db.session, current_user, solution.id, k=3)[1]
+            if policy.may_see_fits_for_solution(current_user, solution)
+            else None
         ),
     )
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from challenges import queries, services
+from challenges import services
 from challenges.models import Challenge
 from marketplace.accounts.models import Role
 from marketplace.audit import AuditEvent
@@ -207,27 +207,6 @@ def test_a_challenge_past_its_closing_date_reads_as_closed(session, lead):
     assert challenge.status == "closed"
     services.close_challenge(session, lead, challenge.id)
     assert challenge.closed_at is not None
-
-
-def test_similar_published_challenges_are_found_before_submitting(session, lead):
-    factories.create_challenge(
-        status="open",
-        title="Young adults missing outpatient appointments",
-        need="Many young adults miss outpatient appointments and clinics lose slots.",
-    )
-    factories.create_challenge(
-        status="open",
-        title="Pressure ulcers in care homes",
-        need="Pressure ulcers develop in residents of care homes.",
-        affected="Care home residents who cannot move unaided.",
-        outcomes="Halve the number of grade 2 ulcers.",
-        theme_ids=factories.theme_ids("Patient safety"),
-    )
-    draft = factories.create_challenge(lead)
-
-    similar = queries.similar_to(session, draft)
-
-    assert [s.challenge.title for s in similar] == ["Young adults missing outpatient appointments"]
 
 
 def test_themes_are_managed_by_the_innovation_team(session, team, lead):

@@ -56,10 +56,16 @@ def test_bm25_prefers_documents_sharing_rare_words():
 
     assert int(np.argmax(scores)) == 0
     assert bm25.scores("zebra").tolist() == [0.0, 0.0, 0.0]
-    assert bm25.shared_terms("older person falls at night", CORPUS[0].full_text)[:2] == [
-        "older",
-        "person",
-    ] or "night" in bm25.shared_terms("falls at night", CORPUS[0].full_text)
+
+
+def test_shared_terms_are_the_querys_own_words_rarest_first():
+    bm25 = BM25([d.full_text for d in CORPUS])
+
+    terms = bm25.shared_terms(
+        "Residents falling at night, and the older residents", CORPUS[0].full_text
+    )
+
+    assert terms[0] in {"falling", "night"} and set(terms) == {"falling", "night", "older"}
 
 
 @pytest.mark.parametrize("method", ["lexical", "dense", "hybrid"])
@@ -83,7 +89,38 @@ def test_matches_carry_their_components_and_best_passage(engine):
     assert best.id == "rota"
     assert set(best.components) == {"dense", "lexical", "themes", "maturity"}
     assert best.components["themes"] == 1.0 and best.components["maturity"] == 1.0
-    assert "bank shift offers" in best.passage
+    assert "bank shift offers" in engine.passage_texts[best.passage]
+    assert best.query_passage == 0
+
+
+def test_only_the_allowed_candidates_are_ranked(engine):
+    query = Document("q", "Falls at night", "Older people who fall at night lie undiscovered.")
+
+    ranked = engine.rank(query, k=3, only={"rota", "asthma", "unknown"})
+
+    assert {m.id for m in ranked} == {"rota", "asthma"}
+    assert engine.rank(query, k=3, only=set()) == []
+
+
+def test_stored_query_vectors_are_used_instead_of_encoding(engine):
+    query = Document("q", "Anything", "words that match nothing in the corpus")
+    vectors = engine.index.vectors[1:2]  # the bank shift passage itself
+
+    [best] = engine.rank(query, k=1, method="dense", query_vectors=vectors)
+
+    assert best.id == "rota" and best.components["dense"] > 0.99
+
+
+def test_maturity_fit_reads_the_wanting_side_in_both_directions(engine):
+    wants_market_ready = Document("c", "Falls", "falls", maturity="market_ready", kind="challenge")
+    offers_piloted = Document("s", "Asthma", "asthma", maturity="piloted", kind="solution")
+    challenges = Engine([wants_market_ready], HashingEmbedder())
+
+    [solution_side] = engine.rank(wants_market_ready, k=3, only={"asthma"})
+    [challenge_side] = challenges.rank(offers_piloted, k=1)
+
+    assert solution_side.components["maturity"] == challenge_side.components["maturity"] == 0.0
+    assert engine.rank(wants_market_ready, only={"falls"})[0].components["maturity"] == 1.0
 
 
 def test_empty_and_foreign_queries_do_not_fail(engine):

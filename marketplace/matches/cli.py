@@ -1,0 +1,84 @@
+"""`marketplace matching …` commands. Thin: they call the engine or the adapter and print what
+happened."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from redis import Redis
+from rq import SimpleWorker
+from tqdm import tqdm
+
+from marketplace.extensions import db
+from marketplace.matches import indexing
+from marketplace.matches.embedding import current_embedder
+from marketplace.matches.models import DocumentKind
+from matching import adapter
+from matching.embedders import ModelNotFound, SentenceTransformerEmbedder
+from matching.engine import METHODS, Engine, split_document
+from matching.evaluate import BadDataset, load, run
+
+matching = AppGroup("matching", help="The matching engine.")
+
+
+@matching.command("evaluate")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--split", default="test", show_default=True, help="Which qrels file to judge on.")
+@click.option("--method", type=click.Choice([*METHODS, "all"]), default="all", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON object of the figures.")
+def evaluate(folder: str, split: str, method: str, as_json: bool) -> None:
+    """nDCG@10, MRR@10 and Recall@100 on a BEIR-format FOLDER, per method."""
+    try:
+        dataset = load(folder, split)
+        embedder = (
+            None
+            if method == "lexical"
+            else SentenceTransformerEmbedder(current_app.config.get("MATCHING_MODEL"))
+        )
+    except (BadDataset, ModelNotFound) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{len(dataset.corpus)} documents, {len(dataset.queries)} queries ({split})", err=True
+    )
+    if embedder is None:
+        engine = Engine(dataset.corpus, None)
+    else:
+        total = sum(len(split_document(d, embedder)) for d in dataset.corpus)
+        with tqdm(total=total, desc="Encoding passages", unit="passage") as bar:
+            engine = Engine(dataset.corpus, embedder, progress=bar.update)
+    results = run(dataset, engine, METHODS if method == "all" else [method])
+    for name, figures in results.items():
+        click.echo(f"{name:<8} " + "  ".join(f"{k} {v:.4f}" for k, v in figures.items()))
+    if as_json:
+        click.echo(json.dumps(results))
+
+
+@matching.command("reindex")
+def reindex() -> None:
+    """Encode every challenge and solution whose text changed since it was last encoded."""
+    embedder = current_embedder()
+    for kind in DocumentKind:
+        objects = list(db.session.scalars(adapter.indexable(db.session, kind)))
+        with tqdm(desc=f"Encoding {kind.value} texts", unit="text") as bar:
+            report = adapter.index(db.session, embedder, objects, progress=bar)
+        db.session.commit()
+        click.echo(
+            f"{kind.label}s: {report.encoded} encoded, {report.unchanged} unchanged "
+            f"({report.texts} passages and sentences encoded with {embedder.name})"
+        )
+
+
+@matching.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run queued encoding jobs (when REDIS_URL is set, submissions are encoded here)."""
+    if not current_app.config.get("MATCHING_QUEUE"):
+        raise click.ClickException(
+            "REDIS_URL is not set: encoding happens inline, no worker needed"
+        )
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    # In-process (no fork per job): the app context and its database pool stay valid.
+    SimpleWorker([indexing.queue()], connection=connection).work(burst=burst)

@@ -1,0 +1,139 @@
+"""What the matching engine needs to remember between requests, and what people said about
+its fits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from challenges.models import Challenge
+from marketplace.accounts.models import User
+from marketplace.db import Base, UTCDateTime, enum_column, utcnow
+from marketplace.solutions.models import LabelledEnum, Solution
+
+
+class DocumentKind(LabelledEnum):
+    CHALLENGE = "challenge"
+    SOLUTION = "solution"
+
+
+DocumentKind.LABELS = {"challenge": "Challenge", "solution": "Solution"}
+
+
+class VectorUnit(LabelledEnum):
+    """Passages rank documents; sentences explain a match by the closest pair of sentences."""
+
+    PASSAGE = "passage"
+    SENTENCE = "sentence"
+
+
+VectorUnit.LABELS = {"passage": "Passage", "sentence": "Sentence"}
+
+
+class IndexedDocument(Base):
+    """One challenge or solution as last encoded by one model. ``content_hash`` is of the text
+    the engine saw: when it still matches, the stored vectors are reused, never re-encoded."""
+
+    __tablename__ = "indexed_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, "document_kind"))
+    object_id: Mapped[int]
+    model: Mapped[str] = mapped_column(sa.String(200))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    indexed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    vectors: Mapped[list[StoredVector]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        order_by=lambda: [StoredVector.unit, StoredVector.position],
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "kind", "object_id", "model", name="uq_indexed_documents_one_per_model"
+        ),
+        sa.Index("ix_indexed_documents_model_kind", "model", "kind"),
+    )
+
+
+class StoredVector(Base):
+    """A unit-length float32 vector, stored as raw bytes, with the text it was made from."""
+
+    __tablename__ = "stored_vectors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("indexed_documents.id", ondelete="CASCADE"), index=True
+    )
+    unit: Mapped[VectorUnit] = mapped_column(enum_column(VectorUnit, "vector_unit"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    vector: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+    document: Mapped[IndexedDocument] = relationship(back_populates="vectors")
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "document_id", "unit", "position", name="uq_stored_vectors_one_per_slot"
+        ),
+    )
+
+
+class FeedbackSide(LabelledEnum):
+    """Whose view of the match: the service that posted the challenge, or the innovator."""
+
+    SERVICE = "service"
+    INNOVATOR = "innovator"
+
+
+FeedbackSide.LABELS = {"service": "Service", "innovator": "Innovator"}
+
+
+class FeedbackStatus(LabelledEnum):
+    SHORTLISTED = "shortlisted"
+    DISMISSED = "dismissed"
+    ACCEPTED = "accepted"
+
+
+FeedbackStatus.LABELS = {
+    "shortlisted": "Shortlisted",
+    "dismissed": "Dismissed",
+    "accepted": "Accepted",
+}
+
+
+class MatchFeedback(Base):
+    """What one side decided about one challenge-solution fit. The score and signals the engine
+    gave at that moment are kept: they are the labels fusion weights can later be learned from.
+    An accepted fit (service side only) is what a test-bed agreement starts from."""
+
+    __tablename__ = "match_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenges.id"), index=True)
+    solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id"), index=True)
+    side: Mapped[FeedbackSide] = mapped_column(enum_column(FeedbackSide, "feedback_side"))
+    status: Mapped[FeedbackStatus] = mapped_column(enum_column(FeedbackStatus, "feedback_status"))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    score: Mapped[float | None]
+    components: Mapped[dict | None] = mapped_column(sa.JSON)
+    decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    challenge: Mapped[Challenge] = relationship()
+    solution: Mapped[Solution] = relationship()
+    decided_by: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "challenge_id", "solution_id", "side", name="uq_match_feedback_one_per_side"
+        ),
+        sa.CheckConstraint(
+            "status != 'accepted' OR side = 'service'", name="only_the_service_accepts"
+        ),
+    )

@@ -1,0 +1,86 @@
+"""JSON shapes of fits and decisions. Types and presence only; rules are in services."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from marketplace.accounts.schemas import ID_RANGE, OrganisationSummarySchema
+from marketplace.matches.models import FeedbackStatus
+from marketplace.solutions.models import Maturity
+
+
+class ReasonsSchema(Schema):
+    query_sentence = fields.Str(
+        allow_none=True, metadata={"description": "From the document the fits are ranked for"}
+    )
+    match_sentence = fields.Str(
+        allow_none=True, metadata={"description": "The closest sentence of the ranked document"}
+    )
+    sentence_similarity = fields.Float(allow_none=True)
+    shared_terms = fields.List(fields.Str())
+    themes = fields.List(fields.Str())
+    maturity = fields.Str(allow_none=True)
+
+
+class ComponentsSchema(Schema):
+    dense = fields.Float(metadata={"description": "Best passage cosine similarity, -1 to 1"})
+    lexical = fields.Float(metadata={"description": "BM25 score of shared words"})
+    themes = fields.Float(metadata={"description": "Share of themes in common, 0 to 1"})
+    maturity = fields.Float(metadata={"description": "Maturity fit, 0 to 1"})
+
+
+class DecisionSchema(Schema):
+    id = fields.Int()
+    challenge_id = fields.Int()
+    solution_id = fields.Int()
+    side = fields.Str(attribute="side.value")
+    status = fields.Str(attribute="status.value")
+    reason = fields.Str(allow_none=True)
+    score = fields.Float(allow_none=True)
+    decided_by_id = fields.Int()
+    decided_at = fields.AwareDateTime()
+    version = fields.Int()
+
+
+class RankedSchema(Schema):
+    """The challenge or solution that was ranked."""
+
+    id = fields.Int()
+    title = fields.Str()
+    organisation = fields.Nested(OrganisationSummarySchema)
+    status = fields.Str()
+
+
+class FitSchema(Schema):
+    rank = fields.Int()
+    ranked = fields.Nested(RankedSchema)
+    score = fields.Float(metadata={"description": "Standing among the candidates (0 average)"})
+    band = fields.Str(validate=validate.OneOf(["strong", "good", "possible"]))
+    components = fields.Nested(ComponentsSchema)
+    reasons = fields.Nested(ReasonsSchema)
+    decision = fields.Nested(DecisionSchema, allow_none=True)
+
+
+class FitsSchema(Schema):
+    items = fields.List(fields.Nested(FitSchema))
+    decided = fields.List(fields.Nested(DecisionSchema))
+    waiting = fields.Int(metadata={"description": "Candidates not yet indexed"})
+
+
+class FitQuerySchema(Schema):
+    limit = fields.Int(load_default=10, validate=validate.Range(min=1, max=50))
+    theme = fields.Int(validate=ID_RANGE)
+
+
+class SolutionFitQuerySchema(FitQuerySchema):
+    maturity = fields.List(fields.Enum(Maturity, by_value=True), load_default=list)
+
+
+class DecisionInputSchema(Schema):
+    status = fields.Enum(FeedbackStatus, by_value=True, required=True)
+    reason = fields.Str(allow_none=True, validate=validate.Length(max=20_000))
+    version = fields.Int(
+        allow_none=True,
+        validate=validate.Range(min=0, max=2**31 - 1),
+        metadata={"description": "The decision's version you last saw (0: none yet)"},
+    )

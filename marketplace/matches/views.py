@@ -1,0 +1,124 @@
+"""Fit pages: solutions ranked for a challenge, challenges ranked for a solution, an
+innovator's "challenges that fit your solutions", and the decisions people take on fits."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from marketplace.errors import Invalid
+from marketplace.extensions import db
+from marketplace.forms import form_version, show_errors
+from marketplace.matches import queries, services
+from marketplace.matches.forms import DecisionForm
+from marketplace.matches.models import FeedbackSide
+from marketplace.solutions.models import Maturity
+
+bp = Blueprint("matches", __name__, template_folder="templates")
+
+DECISION_MESSAGES = {
+    "shortlisted": "Shortlisted.",
+    "dismissed": "Dismissed. It will stay out of this list when fits are ranked again.",
+    "accepted": "Accepted. This fit can now be taken forward into a test-bed agreement.",
+}
+
+
+def _solution_filters() -> queries.SolutionFilters:
+    wanted = set(request.args.getlist("maturity"))
+    theme = request.args.get("theme", type=int)
+    return queries.SolutionFilters(
+        maturity=[m for m in Maturity if m.value in wanted],
+        theme_id=theme if theme and theme > 0 else None,
+    )
+
+
+@bp.get("/challenges/<int:challenge_id>/fits")
+def for_challenge(challenge_id: int):
+    return _challenge_page(challenge_id)
+
+
+def _challenge_page(challenge_id: int, status: int = 200, failed: tuple | None = None):
+    filters = _solution_filters()
+    challenge, fits = queries.fits_for_challenge(db.session, current_user, challenge_id, filters)
+    return render_template(
+        "matches/for_challenge.html",
+        challenge=challenge,
+        fits=fits,
+        filters=filters,
+        maturities=list(Maturity),
+        themes=queries.live_themes(db.session),
+        failed=failed,
+    ), status
+
+
+@bp.post("/challenges/<int:challenge_id>/fits/<int:solution_id>")
+def decide_for_challenge(challenge_id: int, solution_id: int):
+    form = DecisionForm()
+    try:
+        feedback = services.decide_fit(
+            db.session,
+            current_user,
+            challenge_id,
+            solution_id,
+            FeedbackSide.SERVICE,
+            form.status.data,
+            form.reason.data,
+            form_version(form),
+        )
+    except Invalid as error:
+        db.session.rollback()
+        show_errors(form, error)
+        return _challenge_page(challenge_id, 422, failed=(solution_id, form))
+    db.session.commit()
+    flash(DECISION_MESSAGES[feedback.status.value], "success")
+    return redirect(url_for("matches.for_challenge", challenge_id=challenge_id))
+
+
+@bp.get("/solutions/<int:solution_id>/fits")
+def for_solution(solution_id: int):
+    return _solution_page(solution_id)
+
+
+def _solution_page(solution_id: int, status: int = 200, failed: tuple | None = None):
+    theme = request.args.get("theme", type=int)
+    theme = theme if theme and theme > 0 else None
+    solution, fits = queries.fits_for_solution(db.session, current_user, solution_id, theme)
+    return render_template(
+        "matches/for_solution.html",
+        solution=solution,
+        fits=fits,
+        theme_id=theme,
+        themes=queries.live_themes(db.session),
+        failed=failed,
+    ), status
+
+
+@bp.post("/solutions/<int:solution_id>/fits/<int:challenge_id>")
+def decide_for_solution(solution_id: int, challenge_id: int):
+    form = DecisionForm()
+    try:
+        feedback = services.decide_fit(
+            db.session,
+            current_user,
+            challenge_id,
+            solution_id,
+            FeedbackSide.INNOVATOR,
+            form.status.data,
+            form.reason.data,
+            form_version(form),
+        )
+    except Invalid as error:
+        db.session.rollback()
+        show_errors(form, error)
+        return _solution_page(solution_id, 422, failed=(challenge_id, form))
+    db.session.commit()
+    flash(DECISION_MESSAGES[feedback.status.value], "success")
+    return redirect(url_for("matches.for_solution", solution_id=solution_id))
+
+
+@bp.get("/matches")
+def mine():
+    """Challenges that fit your solutions."""
+    return render_template(
+        "matches/mine.html", lists=queries.fits_for_my_solutions(db.session, current_user)
+    )

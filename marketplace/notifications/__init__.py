@@ -1,0 +1,1 @@
+"""In-app notifications: short messages telling a person something now concerns them."""
