@@ -16,6 +16,8 @@ from challenges import responses as challenge_responses
 from marketplace.accounts.models import OrganisationKind, Role
 from marketplace.app import create_app
 from marketplace.extensions import db
+from marketplace.notifications.models import Notification
+from marketplace.notifications.services import notify
 from marketplace.solutions import adoption
 from tests import factories
 from tests.conftest import TEST_CONFIG, csrf_from
@@ -133,6 +135,21 @@ ACCESS = {
     "memberships_api.DeclineMembership": TOKEN_TEAM,
     "memberships_api.RevokeMembership": TOKEN_TEAM,
     "audit_api.AuditEvents": TOKEN_TEAM,
+    # Fits: the team, and the challenge's own service or the solution's own organisation.
+    "matches.for_challenge": TEAM,
+    "matches.decide_for_challenge": OBJECT,
+    "matches.for_solution": TEAM,
+    "matches.decide_for_solution": OBJECT,
+    "matches.mine": SIGNED_IN,
+    "fits_api.fits_for_challenge": TOKEN_TEAM,
+    "fits_api.fits_for_solution": TOKEN_TEAM,
+    "fits_api.decide_for_challenge": TOKEN_OBJECT,
+    "fits_api.decide_for_solution": TOKEN_OBJECT,
+    "notifications.index": SIGNED_IN,
+    "notifications.open_one": OBJECT,
+    "notifications.read_all": SIGNED_IN,
+    "notifications_api.list_notifications": TOKEN,
+    "notifications_api.mark_read": TOKEN_OBJECT,
 }
 
 # Where one URL's methods have different rules.
@@ -170,6 +187,8 @@ API_BODIES = {
     "adoptions_api.AdoptionById": {"stage": "using"},
     "enquiries_api.AnswerEnquiry": {"answer": "Yes"},
     "solutions_api.SolutionEnquiries": {"organisation_id": 1, "message": "Hello"},
+    "fits_api.decide_for_challenge": {"status": "shortlisted"},
+    "fits_api.decide_for_solution": {"status": "shortlisted"},
 }
 
 ACTORS = [None, "no role", *Role]
@@ -212,6 +231,7 @@ def objects(app_context):
         db.session, buyer, solution.id, trust.id, "Ward 1", "piloting", date(2026, 1, 5)
     )
     enquiry = adoption.send_enquiry(db.session, buyer, solution.id, trust.id, "Interested")
+    notify(db.session, [owner], "Something for you", "/account")
     db.session.commit()
     return {
         "adoption_id": record.id,
@@ -226,6 +246,7 @@ def objects(app_context):
         "user_id": owner.id,
         "token_id": _token_id_of(owner),
         "filename": "images/favicon.svg",
+        "notification_id": db.session.scalar(db.select(Notification.id)),
     }
 
 
