@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from marketplace.app import create_app
 from marketplace.config import normalise_database_url
 from marketplace.extensions import db, limiter
+from marketplace.matches.embedding import embedder_for
 from tests import factories
 
 DEFAULT_POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -71,6 +72,13 @@ TEST_CONFIG = {
     "MATCHING_EMBEDDER": "hashing",
     "MATCHING_QUEUE": None,
 }
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The bundled all-MiniLM-L6-v2, loaded once per test session and shared by every test
+    (and app) that asks for the real model."""
+    return embedder_for({"MATCHING_EMBEDDER": "sentence-transformers"})
 
 
 @pytest.fixture(scope="session")

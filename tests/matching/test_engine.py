@@ -128,6 +128,19 @@ def test_empty_and_foreign_queries_do_not_fail(engine):
         assert len(engine.rank(Document("q", "", text), k=3)) == 3
 
 
+def test_a_one_megabyte_text_is_split_indexed_and_ranked():
+    huge = "An older person falls at night and waits for help. " * 20_000  # 1 MB
+    embedder = HashingEmbedder(max_tokens=256)
+    engine = Engine([*CORPUS, Document("huge", "Night falls log", huge)], embedder)
+
+    ranked = engine.rank(Document("q", "Falls", huge), k=2, explain=True)
+
+    owned = engine.index.owners[engine.index.owners == 3].size
+    assert len(huge) >= 1_000_000 and owned > 100
+    assert all(embedder.count_tokens(p) <= 256 for p in engine.passage_texts)
+    assert ranked[0].id == "huge" and "falls" in ranked[0].shared_terms
+
+
 def test_long_texts_become_passages_within_the_window():
     embedder = HashingEmbedder(max_tokens=20)
     text = " ".join(f"Sentence number {i} says something useful." for i in range(50))

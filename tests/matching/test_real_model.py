@@ -1,19 +1,12 @@
-"""The real all-MiniLM-L6-v2, loaded once for the session, proving the wiring."""
+"""The real all-MiniLM-L6-v2 (the session's ``real_embedder``), proving the engine's wiring."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from matching.documents import Document
-from matching.embedders import SentenceTransformerEmbedder
 from matching.engine import Engine
 from tests.matching.test_engine import CORPUS
-
-
-@pytest.fixture(scope="session")
-def real_embedder():
-    return SentenceTransformerEmbedder()
 
 
 def test_the_bundled_model_encodes_unit_vectors_offline(real_embedder):
