@@ -61,9 +61,7 @@ def z_score(scores: np.ndarray) -> np.ndarray:
 
 
 def split_document(document: Document, embedder: Embedder) -> list[str]:
-    return passages.split(
-        document.title, document.text, embedder.count_tokens, embedder.max_tokens
-    )
+    return passages.split(document.title, document.text, embedder.count_tokens, embedder.max_tokens)
 
 
 def encode(
@@ -141,14 +139,12 @@ class Engine:
             return []
         lexical = self.lexical.scores(query.full_text)[candidates]
         dense = np.zeros(candidates.size, dtype=np.float32)
-        best_passage = best_query = np.full(candidates.size, -1)
+        found = None
         if method != "lexical" and self.index is not None:
             if query_vectors is None:
                 query_vectors = self.embedder.encode(split_document(query, self.embedder))
             found = self.index.document_scores(query_vectors)
             dense = found.score[candidates]
-            best_passage = found.passage[candidates]
-            best_query = found.query_passage[candidates]
         themes, maturity = self._structured(query, candidates)
         if method == "lexical":
             total = lexical
@@ -164,7 +160,9 @@ class Engine:
             )
         matches = []
         for i in top_k(total, k):
-            document = self.documents[candidates[i]]
+            position = int(candidates[i])
+            document = self.documents[position]
+            pair = self.index.best_pair(found, position) if found is not None else None
             matches.append(
                 Match(
                     id=document.id,
@@ -175,8 +173,8 @@ class Engine:
                         "themes": float(themes[i]),
                         "maturity": float(maturity[i]),
                     },
-                    passage=int(best_passage[i]) if best_passage[i] >= 0 else None,
-                    query_passage=int(best_query[i]) if best_query[i] >= 0 else None,
+                    passage=pair[0] if pair else None,
+                    query_passage=pair[1] if pair else None,
                     shared_terms=(
                         self.lexical.shared_terms(query.full_text, document.full_text)
                         if explain

@@ -67,7 +67,14 @@ class Visit:
         return self.page.goto(self.base_url + path)
 
     def accessibility_violations(self) -> list[str]:
-        """axe-core's WCAG 2.x A/AA findings for the current page, one line each."""
+        """axe-core's WCAG 2.x A/AA findings for the current page, one line each.
+
+        Waits for the page's scripts to settle first: the header moves navigation links that do
+        not fit into a "More" menu after load, and a check mid-move sees half-drawn links."""
+        self.page.wait_for_load_state("load")
+        self.page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
             self.page.evaluate(AXE.read_text())  # through DevTools, not a <script>: CSP stays on
         result = self.page.evaluate(
