@@ -11,7 +11,7 @@ SWAGGER := node_modules/swagger-ui-dist
 # Server on which `make test-postgres` creates (and afterwards drops) a throw-away database.
 TEST_POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-postgres lint check-migrations install browser constraints clean
+.PHONY: run test test-postgres lint check-migrations install browser constraints bench clean
 
 run: install
 	$(BIN)/marketplace db upgrade
@@ -34,6 +34,11 @@ check-migrations: install
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/migration-check.sqlite3 $(BIN)/marketplace db upgrade
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/migration-check.sqlite3 $(BIN)/marketplace db check
 	rm -f instance/migration-check.sqlite3
+
+# Matching benchmarks (SciFact quality, lookup latency, indexing): about ten minutes on two
+# cores; figures printed and written to bench/results/latest.json.
+bench: install
+	$(BIN)/python bench/run_matching.py
 
 install: $(VENV)/.installed $(VENDOR)/.copied
 

@@ -25,7 +25,7 @@ from marketplace import demo  # noqa: E402
 from marketplace.app import create_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.matches.embedding import current_embedder  # noqa: E402
-from marketplace.matches.models import DocumentKind, IndexedDocument  # noqa: E402
+from marketplace.matches.models import DocumentKind, IndexedDocument, StoredVector  # noqa: E402
 from matching import adapter  # noqa: E402
 from matching.embedders import SentenceTransformerEmbedder  # noqa: E402
 from matching.engine import Engine  # noqa: E402
@@ -68,6 +68,7 @@ def product_reindex() -> dict:
             for _ in demo.steps(db.session):
                 pass
             db.session.commit()
+            db.session.execute(sa.delete(StoredVector))  # SQLite does not cascade by default
             db.session.execute(sa.delete(IndexedDocument))
             objects = [
                 o

@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching.dense import PassageIndex, top_k  # noqa: E402
+from matching.dense import PassageIndex, top_k
 
 SIZES = (1_000, 10_000, 100_000)
 DIMENSIONS = 384

@@ -16,6 +16,7 @@ from challenges import demo as challenge_demo
 from marketplace.accounts import services
 from marketplace.accounts.models import OrganisationKind as Kind
 from marketplace.accounts.models import Role, User
+from marketplace.matches import demo as match_demo
 from marketplace.solutions import demo as solution_demo
 
 DEMO_PASSWORD = "harbour-lantern-meadow-42"  # noqa: S105 - printed for demo sign-ins
@@ -151,6 +152,7 @@ def steps(session: Session) -> Iterator[str]:
     yield from solution_demo.steps(session)
     yield from challenge_demo.steps(session, DEMO_USERS[0].email)
     yield from solution_demo.engagement_steps(session)
+    yield from match_demo.steps(session)
 
 
 def step_count() -> int:
@@ -161,6 +163,7 @@ def step_count() -> int:
         + len(challenge_demo.CHALLENGES)
         + len(solution_demo.SOLUTIONS)
         + solution_demo.ENGAGEMENT_STEPS
+        + len(match_demo.DECISIONS)
     )
 
 

@@ -11,8 +11,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from matching.documents import Document
-from matching.engine import METHODS, Engine, Weights
+from matching.engine import METHODS, Engine, Weights, split_document
 
 
 class BadDataset(ValueError):
@@ -108,13 +110,31 @@ def recall_at(ranked: list[str], relevant: dict[str, int], k: int = 100) -> floa
     return len(wanted & set(ranked[:k])) / len(wanted) if wanted else 0.0
 
 
-def run(dataset: Dataset, engine: Engine, methods=METHODS) -> dict[str, dict[str, float]]:
+def encode_queries(dataset: Dataset, engine: Engine) -> dict[str, np.ndarray] | None:
+    """Each query's passage vectors, once, so several methods or weights can share them."""
+    if engine.embedder is None:
+        return None
+    return {
+        query_id: engine.embedder.encode(split_document(query, engine.embedder))
+        for query_id, query in dataset.queries.items()
+    }
+
+
+def run(
+    dataset: Dataset,
+    engine: Engine,
+    methods=METHODS,
+    query_vectors: dict[str, np.ndarray] | None = None,
+) -> dict[str, dict[str, float]]:
     """Mean nDCG@10, MRR@10 and Recall@100 for each method over the split's queries."""
+    if query_vectors is None and any(m != "lexical" for m in methods):
+        query_vectors = encode_queries(dataset, engine)
     results = {}
     for method in methods:
         totals = {"ndcg@10": 0.0, "mrr@10": 0.0, "recall@100": 0.0}
         for query_id, query in dataset.queries.items():
-            ranked = [m.id for m in engine.rank(query, k=100, method=method)]
+            vectors = query_vectors.get(query_id) if query_vectors else None
+            ranked = [m.id for m in engine.rank(query, k=100, method=method, query_vectors=vectors)]
             relevant = dataset.qrels[query_id]
             totals["ndcg@10"] += ndcg_at(ranked, relevant)
             totals["mrr@10"] += mrr_at(ranked, relevant)
@@ -126,13 +146,14 @@ def run(dataset: Dataset, engine: Engine, methods=METHODS) -> dict[str, dict[str
 
 def fit_dense_weight(dataset: Dataset, engine: Engine, steps: int = 11) -> Weights:
     """The dense/lexical balance with the best nDCG@10 on this (training) split."""
+    query_vectors = encode_queries(dataset, engine)
     best, best_score = engine.weights, -1.0
     for i in range(steps):
         dense = i / (steps - 1)
         engine.weights = Weights(
             dense=dense, lexical=1 - dense, themes=best.themes, maturity=best.maturity
         )
-        score = run(dataset, engine, ["hybrid"])["hybrid"]["ndcg@10"]
+        score = run(dataset, engine, ["hybrid"], query_vectors)["hybrid"]["ndcg@10"]
         if score > best_score:
             best, best_score = engine.weights, score
     engine.weights = best
