@@ -73,7 +73,7 @@ def product_reindex() -> dict:
             objects = [
                 o
                 for kind in DocumentKind
-                for o in db.session.scalars(adapter.indexable(db.session, kind))
+                for o in db.session.scalars(adapter.indexable(kind))
             ]
             started = time.perf_counter()
             first = adapter.index(db.session, current_embedder(), objects)

@@ -12,16 +12,16 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from challenges.models import STAGE_LABELS, Challenge, SolutionStageWanted
+from challenges.models import STAGE_LABELS, Challenge, SolutionStageWanted, Theme, challenge_themes
 from marketplace.db import utcnow
 from marketplace.matches.models import DocumentKind, IndexedDocument, StoredVector, VectorUnit
-from marketplace.solutions.models import Maturity, Solution
+from marketplace.solutions.models import Maturity, Solution, solution_themes
 from matching import passages
 from matching.documents import Document
 from matching.embedders import Embedder
@@ -107,9 +107,11 @@ def index(
     embedder: Embedder,
     objects: Iterable[Challenge | Solution],
     progress=None,
+    force: bool = False,
 ) -> IndexReport:
     """Store vectors for every object whose text changed since it was last encoded by this
-    model. All new texts go to the model together, so batching works for a whole re-index.
+    model (``force``: every object). All new texts go to the model together, so batching works
+    for a whole re-index.
     ``progress``: a tqdm-like bar; its total is set once the texts to encode are known."""
     objects = list(objects)
     stored = _stored_documents(session, embedder.name, objects)
@@ -118,7 +120,7 @@ def index(
         document = document_for(obj)
         digest = content_hash(document)
         row = stored.get((kind_of(obj), obj.id))
-        if row is not None and row.content_hash == digest:
+        if row is not None and row.content_hash == digest and not force:
             continue
         todo.append(
             (obj, document, digest, split_document(document, embedder), reason_sentences(document))
@@ -170,7 +172,7 @@ def _stored_documents(session: Session, model: str, objects) -> dict:
     return found
 
 
-def indexable(session: Session, kind: DocumentKind) -> sa.Select:
+def indexable(kind: DocumentKind) -> sa.Select:
     """Everything that can take part in matching: challenges from submission on (the similar-
     challenge prompt and the reviewers see them), solutions once published."""
     if kind == DocumentKind.CHALLENGE:
@@ -209,6 +211,9 @@ def corpus(session: Session, embedder: Embedder, kind: DocumentKind, weights: We
 
 
 def _fingerprint(session: Session, model: str, kind: DocumentKind) -> tuple:
+    """Cheap aggregates that move whenever anything the engine holds could have: vectors
+    stored, the indexable rows' text or state (``updated_at``), their themes (a many-to-many
+    change writes no row of its own) and theme names."""
     indexed = session.execute(
         sa.select(
             sa.func.count(),
@@ -216,9 +221,19 @@ def _fingerprint(session: Session, model: str, kind: DocumentKind) -> tuple:
             sa.func.max(IndexedDocument.id),
         ).where(IndexedDocument.model == model, IndexedDocument.kind == kind)
     ).one()
-    table = Challenge if kind == DocumentKind.CHALLENGE else Solution
-    changed = session.execute(sa.select(sa.func.count(), sa.func.max(table.updated_at))).one()
-    return (*indexed, *changed)
+    table, links, owner = (
+        (Challenge, challenge_themes, challenge_themes.c.challenge_id)
+        if kind == DocumentKind.CHALLENGE
+        else (Solution, solution_themes, solution_themes.c.solution_id)
+    )
+    rows = session.execute(
+        indexable(kind).with_only_columns(sa.func.count(), sa.func.max(table.updated_at))
+    ).one()
+    themed = session.execute(
+        sa.select(sa.func.count(), sa.func.sum(owner * 4096 + links.c.theme_id))
+    ).one()
+    names = tuple(session.execute(sa.select(Theme.id, Theme.name).order_by(Theme.id)))
+    return (*indexed, *rows, *themed, names)
 
 
 def _build(session: Session, embedder: Embedder, kind: DocumentKind, weights: Weights) -> Corpus:
@@ -285,16 +300,18 @@ class Fit:
 
 
 BANDS = ("strong", "good", "possible")
+SMALL_POOL = 5  # below this many candidates, standing among them says little
 
 
-def band(match: Match) -> str:
-    """A band rather than a bare number. The blended score says how far a fit stands out from
-    the other candidates; the cosine says whether the texts are about the same thing at all, so
-    a fit that merely beats a weak field is not called strong."""
+def band(match: Match, pool: int) -> str:
+    """A band rather than a bare number. The cosine says whether the texts are about the same
+    thing at all; the blended score says how far a fit stands out from the other candidates,
+    which only means something when there are enough of them."""
     dense = match.components["dense"]
-    if match.score >= 1.5 and dense >= 0.55:
+    stands_out = pool < SMALL_POOL
+    if dense >= 0.55 and (stands_out or match.score >= 1.0):
         return "strong"
-    if match.score >= 0.75 and dense >= 0.4:
+    if dense >= 0.4 and (stands_out or match.score >= 0.5):
         return "good"
     return "possible"
 
@@ -309,6 +326,34 @@ def rank(
     weights: Weights | None = None,
 ) -> list[Fit]:
     """The k best ``kind`` documents for ``query`` among the ids in ``only``."""
+    ranked = _rank(session, embedder, query, kind, only, k, weights, explain=True)
+    return [_fit(*item) for item in ranked]
+
+
+def fit_of(
+    session: Session,
+    embedder: Embedder,
+    query: Challenge | Solution,
+    kind: DocumentKind,
+    only: Iterable[int],
+    target: int,
+    weights: Weights | None = None,
+) -> Fit | None:
+    """One candidate's fit as it stands among ``only``, explained for that candidate alone."""
+    only = set(only)
+    for match, *rest in _rank(session, embedder, query, kind, only, len(only), weights, False):
+        if match.id == str(target):
+            found, document = rest[0], rest[1]
+            other = found.engine.documents[found.engine.positions[match.id]]
+            match = replace(
+                match,
+                shared_terms=found.engine.lexical.shared_terms(document.full_text, other.full_text),
+            )
+            return _fit(match, *rest)
+    return None
+
+
+def _rank(session, embedder, query, kind, only, k, weights, explain):
     only = {str(i) for i in only}
     if not only:
         return []
@@ -316,19 +361,20 @@ def rank(
     document = document_for(query)
     query_passages, query_sentences = _query_vectors(session, embedder, query, document)
     matches = found.engine.rank(
-        document, k=k, only=only, query_vectors=query_passages, explain=True
+        document, k=k, only=only, query_vectors=query_passages, explain=explain
     )
     sentences = reason_sentences(document)
-    return [
-        Fit(
-            object_id=int(m.id),
-            score=m.score,
-            band=band(m),
-            components=m.components,
-            reasons=_reasons(found, document, m, sentences, query_sentences),
-        )
-        for m in matches
-    ]
+    return [(m, found, document, sentences, query_sentences, len(only)) for m in matches]
+
+
+def _fit(match, found, document, sentences, query_sentences, pool) -> Fit:
+    return Fit(
+        object_id=int(match.id),
+        score=match.score,
+        band=band(match, pool),
+        components=match.components,
+        reasons=_reasons(found, document, match, sentences, query_sentences),
+    )
 
 
 def indexed_ids(session: Session, embedder: Embedder, kind: DocumentKind) -> set[int]:
@@ -360,9 +406,7 @@ def _query_vectors(session, embedder, query, document) -> tuple[np.ndarray, np.n
         return _stack(by_unit[VectorUnit.PASSAGE]), _stack(by_unit[VectorUnit.SENTENCE])
     texts = split_document(document, embedder)
     sentences = reason_sentences(document)
-    vectors = encode(embedder, texts + sentences)
-    if not len(vectors):
-        return _stack([]), _stack([])
+    vectors = encode(embedder, texts + sentences)  # never empty: a document has a passage
     return vectors[: len(texts)], vectors[len(texts) :]
 
 

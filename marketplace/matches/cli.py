@@ -57,13 +57,16 @@ def evaluate(folder: str, split: str, method: str, as_json: bool) -> None:
 
 
 @matching.command("reindex")
-def reindex() -> None:
+@click.option(
+    "--force", is_flag=True, help="Encode everything again, changed or not (new model files)."
+)
+def reindex(force: bool) -> None:
     """Encode every challenge and solution whose text changed since it was last encoded."""
     embedder = current_embedder()
     for kind in DocumentKind:
-        objects = list(db.session.scalars(adapter.indexable(db.session, kind)))
+        objects = list(db.session.scalars(adapter.indexable(kind)))
         with tqdm(desc=f"Encoding {kind.value} texts", unit="text") as bar:
-            report = adapter.index(db.session, embedder, objects, progress=bar)
+            report = adapter.index(db.session, embedder, objects, progress=bar, force=force)
         db.session.commit()
         click.echo(
             f"{kind.label}s: {report.encoded} encoded, {report.unchanged} unchanged "

@@ -8,9 +8,12 @@ one it happens inline, inside the same transaction, so a failure changes nothing
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from flask import current_app
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy.orm import Session
 
@@ -22,6 +25,7 @@ from marketplace.solutions.models import Solution
 from matching import adapter
 
 PENDING = "matching_jobs"
+log = logging.getLogger(__name__)
 
 
 def content_changed(session: Session, obj: Challenge | Solution) -> None:
@@ -71,7 +75,12 @@ def _enqueue_after_commit(session: Session) -> None:
     """Only committed work is queued: a worker must find what the request wrote."""
     pending = session.info.pop(PENDING, [])
     for job, kind, object_id in pending:
-        queue().enqueue(job, kind, object_id)
+        try:
+            queue().enqueue(job, kind, object_id)
+        except RedisError:
+            # The change itself is saved; only its encoding waits. `marketplace matching
+            # reindex` catches up with anything a lost job left behind.
+            log.exception("Could not queue %s for %s %s", job.__name__, kind, object_id)
 
 
 @sa.event.listens_for(Session, "after_rollback")

@@ -36,3 +36,9 @@ def guard(side: FeedbackSide, current: str | None, target: str) -> None:
     if target == "accepted" and side == FeedbackSide.INNOVATOR:
         raise InvalidTransition("Only the service that posted the challenge can accept a fit")
     raise InvalidTransition(f"A fit that is {current} cannot be {target}")
+
+
+def next_statuses(side: FeedbackSide, current: str | None) -> list[str]:
+    """What a side may decide next, in the order the buttons show them."""
+    allowed = TRANSITIONS[side][current or NONE]
+    return [s for s in ("shortlisted", "accepted", "dismissed") if s in allowed]

@@ -102,6 +102,9 @@ def fits_for_challenge(
         decisions,
         lambda f: f.solution_id,
         k,
+        solution_candidates(session)
+        if filters and (filters.maturity or filters.theme_id)
+        else candidates,
     )
 
 
@@ -123,14 +126,17 @@ def fits_for_solution(
         decisions,
         lambda f: f.challenge_id,
         k,
+        open_challenge_candidates(session) if theme_id else candidates,
     )
 
 
 def fits_for_my_solutions(session: Session, user, k: int = 5) -> list[tuple[Solution, Fits]]:
     """ "Challenges that fit your solution": each published solution the person looks after."""
-    organisation_ids = [
-        m.organisation_id for m in user.active_memberships if m.role in policy.SOLUTION_ROLES
-    ]
+    organisation_ids = {
+        m.organisation_id
+        for m in user.active_memberships
+        if policy.may_manage_solutions_for(user, m.organisation_id)
+    }
     if not organisation_ids:
         return []
     solutions = session.scalars(
@@ -164,7 +170,7 @@ def similar_challenges(session: Session, challenge: Challenge, k: int = 3) -> li
     return [FitRow(f, session.get(Challenge, f.object_id), None) for f in close]
 
 
-def _ranked(session, query, kind, candidates, decisions, other_id, k) -> Fits:
+def _ranked(session, query, kind, candidates, decisions, other_id, k, visible) -> Fits:
     dismissed = {other_id(f) for f in decisions.values() if f.status == FeedbackStatus.DISMISSED}
     embedder = current_embedder()
     waiting = len(candidates - adapter.indexed_ids(session, embedder, kind))
@@ -173,7 +179,11 @@ def _ranked(session, query, kind, candidates, decisions, other_id, k) -> Fits:
     rows = [
         FitRow(fit, session.get(table, fit.object_id), decisions.get(fit.object_id)) for fit in fits
     ]
-    decided = sorted(decisions.values(), key=lambda f: (f.status.value, -f.decided_at.timestamp()))
+    # Decisions on what has since been withdrawn or closed are no longer shown.
+    decided = sorted(
+        (f for f in decisions.values() if other_id(f) in visible),
+        key=lambda f: (f.status.value, -f.decided_at.timestamp()),
+    )
     return Fits(rows, decided, waiting)
 
 

@@ -6,13 +6,15 @@ Policy check → lifecycle guard → change → audit; they flush, never commit.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from challenges.models import Challenge
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import User
-from marketplace.db import flush_or_conflict, get_by_id, utcnow
+from marketplace.db import get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.matches import lifecycle
 from marketplace.matches.embedding import current_embedder
@@ -24,6 +26,7 @@ from marketplace.validation import FieldErrors, clean_choice, clean_text
 from matching import adapter
 
 REASON_LENGTH = 2000
+LOST_RACE = "Someone else decided on this fit meanwhile. Reload to see their decision."
 NOTIFY_TOP = 5  # how many of a new challenge's best fits are told about it
 
 
@@ -54,7 +57,7 @@ def decide_fit(
         )
     )
     if version is not None and (feedback.version if feedback else 0) != version:
-        raise Conflict("Someone else decided on this fit meanwhile. Reload to see their decision.")
+        raise Conflict(LOST_RACE)
     lifecycle.guard(side, feedback.status.value if feedback else None, status.value)
     fit = _current_fit(session, challenge, solution, side)
     if feedback is None:
@@ -66,7 +69,11 @@ def decide_fit(
     feedback.decided_at = utcnow()
     feedback.score = fit.score if fit else None
     feedback.components = fit.components if fit else None
-    flush_or_conflict(session, "decision")
+    try:
+        with session.begin_nested():  # a savepoint: a lost race leaves the request usable
+            session.flush()
+    except (IntegrityError, StaleDataError):
+        raise Conflict(LOST_RACE) from None
     audit.record(
         session,
         actor,
@@ -96,22 +103,22 @@ def _pair(session, actor, challenge_id, solution_id, side) -> tuple[Challenge, S
 
 
 def _current_fit(session, challenge, solution, side) -> adapter.Fit | None:
-    """The engine's view of the pair as it stands now, kept with the decision as a label.
-    Ranked among all candidates so the score means what it meant on the page."""
-    embedder = current_embedder()
+    """The engine's view of the pair as the deciding side's page showed it (the same
+    candidates, dismissed ones left out), kept with the decision as a label."""
+    decided = sa.select(MatchFeedback).filter_by(side=side, status=FeedbackStatus.DISMISSED)
     if side == FeedbackSide.SERVICE:
-        candidates = solution_candidates(session)
-        fits = adapter.rank(
-            session, embedder, challenge, DocumentKind.SOLUTION, candidates, k=len(candidates)
-        )
-        wanted = solution.id
+        dismissed = {
+            f.solution_id for f in session.scalars(decided.filter_by(challenge_id=challenge.id))
+        }
+        candidates = (solution_candidates(session) - dismissed) | {solution.id}
+        query, kind, target = challenge, DocumentKind.SOLUTION, solution.id
     else:
-        candidates = open_challenge_candidates(session)
-        fits = adapter.rank(
-            session, embedder, solution, DocumentKind.CHALLENGE, candidates, k=len(candidates)
-        )
-        wanted = challenge.id
-    return next((f for f in fits if f.object_id == wanted), None)
+        dismissed = {
+            f.challenge_id for f in session.scalars(decided.filter_by(solution_id=solution.id))
+        }
+        candidates = (open_challenge_candidates(session) - dismissed) | {challenge.id}
+        query, kind, target = solution, DocumentKind.CHALLENGE, challenge.id
+    return adapter.fit_of(session, current_embedder(), query, kind, candidates, target)
 
 
 def tell_owners_of_top_fits(session: Session, challenge: Challenge) -> int:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from marketplace.errors import Invalid
 from marketplace.extensions import db
 from marketplace.forms import form_version, show_errors
-from marketplace.matches import queries, services
+from marketplace.matches import lifecycle, queries, services
 from marketplace.matches.forms import DecisionForm
 from marketplace.matches.models import FeedbackSide
 from marketplace.solutions.models import Maturity
@@ -48,6 +48,8 @@ def _challenge_page(challenge_id: int, status: int = 200, failed: tuple | None =
         maturities=list(Maturity),
         themes=queries.live_themes(db.session),
         failed=failed,
+        side=FeedbackSide.SERVICE,
+        next_statuses=lifecycle.next_statuses,
     ), status
 
 
@@ -90,6 +92,8 @@ def _solution_page(solution_id: int, status: int = 200, failed: tuple | None = N
         theme_id=theme,
         themes=queries.live_themes(db.session),
         failed=failed,
+        side=FeedbackSide.INNOVATOR,
+        next_statuses=lifecycle.next_statuses,
     ), status
 
 

@@ -28,7 +28,7 @@ def open_one(notification_id: int):
     notification = services.mark_read(db.session, current_user, notification_id)
     db.session.commit()
     link = notification.link or ""
-    if not link.startswith("/") or link.startswith("//"):
+    if not link.startswith("/") or link.startswith("//") or "\\" in link:
         link = url_for("notifications.index")
     return redirect(link)
 

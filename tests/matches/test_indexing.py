@@ -166,6 +166,7 @@ def test_a_rolled_back_request_queues_nothing(app, session, queued):
     solution = factories.create_solution(innovator, status="complete", **FALLS_SENSOR)
     solution_services.publish_solution(session, innovator, solution.id)
     session.rollback()
+    factories.create_user()  # a later commit in the same session
 
     assert indexing.queue().count == 0
 
@@ -185,3 +186,32 @@ def test_publishing_a_challenge_tells_innovators_whose_solutions_fit(session):
     assert {n.user_id for n in told} == {innovator.id, colleague.id}
     assert all(FALLS_NEED["title"] in n.message for n in told)
     assert {n.link for n in told} == {f"/challenges/{challenge.id}"}
+
+
+def test_a_change_of_themes_alone_is_seen_by_the_next_ranking(session):
+    lead = factories.create_user(role=Role.SERVICE_LEAD)
+    challenge = factories.create_challenge(
+        lead, status="open", theme_ids=factories.theme_ids("Frailty"), **FALLS_NEED
+    )
+    sensor = factories.create_solution(**FALLS_SENSOR)  # themes: Frailty, Patient safety
+    before = queries.fits_for_challenge(session, lead, challenge.id)[1].rows[0]
+
+    maturity = {
+        **factories.COMPLETE_SOLUTION["maturity"],
+        "theme_ids": factories.theme_ids("Workforce"),
+    }
+    solution_services.save_section(session, sensor.created_by, sensor.id, "maturity", maturity)
+    session.commit()
+    after = queries.fits_for_challenge(session, lead, challenge.id)[1].rows[0]
+
+    assert before.fit.reasons.themes == ["Frailty"]
+    assert after.fit.reasons.themes == []
+
+
+def test_a_queue_that_cannot_be_reached_does_not_undo_the_change(app, session, queued):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    solution = factories.create_solution(**FALLS_SENSOR)
+
+    assert session.get(Solution, solution.id).status == "published"
+    assert _stored(session) == 0  # waits for `marketplace matching reindex`
