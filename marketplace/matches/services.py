@@ -123,7 +123,8 @@ def _current_fit(session, challenge, solution, side) -> adapter.Fit | None:
 
 def tell_owners_of_top_fits(session: Session, challenge: Challenge) -> int:
     """Innovators whose published solution is among a newly published challenge's best fits
-    hear about it in the app. Weak fits are not announced: a notice should be worth reading."""
+    hear about it in the app: one notice per person, naming every solution of theirs that fits.
+    Weak fits are not announced: a notice should be worth reading."""
     fits = adapter.rank(
         session,
         current_embedder(),
@@ -132,18 +133,23 @@ def tell_owners_of_top_fits(session: Session, challenge: Challenge) -> int:
         solution_candidates(session),
         k=NOTIFY_TOP,
     )
-    told = 0
-    link = f"/challenges/{challenge.id}"  # a path, not url_for: a queue worker has no request
+    fitting: dict[User, list[str]] = {}
     for fit in fits:
         if fit.band == "possible":
             continue
         solution = session.get(Solution, fit.object_id)
-        people = members_with_roles(session, solution.organisation_id, policy.SOLUTION_ROLES)
+        for person in members_with_roles(session, solution.organisation_id, policy.SOLUTION_ROLES):
+            fitting.setdefault(person, []).append(f"“{solution.title}” ({fit.band} fit)")
+    link = f"/challenges/{challenge.id}"  # a path, not url_for: a queue worker has no request
+    told = 0
+    for person, solutions in fitting.items():
         message = (
-            f"A newly published challenge, “{challenge.title}”, is a {fit.band} fit for your "
-            f"solution “{solution.title}”."
+            f"A newly published challenge, “{challenge.title}”, fits your "
+            + ("solution " if len(solutions) == 1 else "solutions ")
+            + ", ".join(solutions)
+            + "."
         )
-        told += notify(session, people, message, link)
+        told += notify(session, [person], message, link)
     if told:
         audit.record(session, None, "challenge.fits_announced", challenge, {"people": told})
     return told

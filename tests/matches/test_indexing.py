@@ -177,14 +177,18 @@ def test_publishing_a_challenge_tells_innovators_whose_solutions_fit(session):
         role=Role.FELLOW, organisation=innovator.active_memberships[0].organisation
     )
     factories.create_solution(innovator, **FALLS_SENSOR)
+    factories.create_solution(innovator, **{**FALLS_SENSOR, "title": "FallAlert for care homes"})
     rota_maker = factories.create_user(role=Role.INNOVATOR)
     factories.create_solution(rota_maker, **ROTA_APP)
 
     challenge = factories.create_challenge(status="open", **FALLS_NEED)
 
     told = session.scalars(sa.select(Notification)).all()
-    assert {n.user_id for n in told} == {innovator.id, colleague.id}
-    assert all(FALLS_NEED["title"] in n.message for n in told)
+    assert sorted(n.user_id for n in told) == sorted([innovator.id, colleague.id])  # once each
+    for notice in told:
+        assert FALLS_NEED["title"] in notice.message
+        assert "FallAlert home sensor" in notice.message
+        assert "FallAlert for care homes" in notice.message
     assert {n.link for n in told} == {f"/challenges/{challenge.id}"}
 
 
