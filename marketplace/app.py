@@ -96,7 +96,8 @@ def _import_models() -> None:
     import marketplace.audit
     import marketplace.matches.models
     import marketplace.notifications.models
-    import marketplace.solutions.models  # noqa: F401
+    import marketplace.solutions.models
+    import procurement.testbeds.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

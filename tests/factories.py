@@ -187,3 +187,86 @@ def create_solution(
         solution_services.publish_solution(db.session, innovator, solution.id)
     db.session.commit()
     return solution
+
+
+COMPLETE_TERMS = {
+    "title": "FallAlert at Riverside community services",
+    "host_site": "Riverside community falls service",
+    "scope": "Sensors in 40 homes of people who have fallen at night in the past year.",
+    "milestones": "Month 1: installs. Month 3: interim review. Month 6: evaluation.",
+    "benefits_patients": "Help within minutes after a fall.",
+    "benefits_service": "Fewer long lies and ambulance call-outs.",
+    "benefits_innovator": "Real-world evidence from an NHS service.",
+    "costs": "Devices loaned free; installation by the supplier.",
+    "in_kind": "Falls team time: two hours a week.",
+    "liability_insurance": "Supplier holds £5m product liability and professional indemnity.",
+    "patient_data": "yes",
+    "lawful_basis": "care",
+    "dpia_status": "completed",
+    "data_sharing": "Alerts only; no data leaves the host's systems.",
+    "supplier_safety_case": "yes",
+    "host_safety_assessment": "yes",
+    "supplier_safety_officer": "Dr A Patel",
+    "host_safety_officer": "Dr B Jones",
+    "ip_arrangement": "innovator_owns",
+    "ip_terms": "Improvements arising belong to the supplier; the host has a free licence.",
+    "evaluation_kind": "service_evaluation",
+    "evaluation_plan": "Falls team collects time on the floor from alerts and ambulance records.",
+    "exit_plan": "Devices collected within a month of the end; nobody left without a service.",
+    "public_summary": "A six-month trial of night-time fall sensors in 40 homes.",
+}
+
+MEASURE = {
+    "name": "Median time on the floor after a fall",
+    "unit": "minutes",
+    "baseline": "70",
+    "target": "15",
+    "how_collected": "Alert timestamps against responder arrival",
+    "collected_by": "Falls team administrator",
+}
+
+
+def create_agreement(status: str = "draft", **terms):
+    """An agreement between a new trust's service lead and a new SME's innovator, moved on to
+    ``status`` through the services. Returns (agreement, host lead, innovator)."""
+    from datetime import date, timedelta
+
+    from marketplace.matches import services as match_services
+    from marketplace.matches.models import FeedbackSide
+    from procurement.testbeds import services as testbeds
+
+    lead = create_user(role=Role.SERVICE_LEAD)
+    innovator = create_user(
+        role=Role.INNOVATOR, organisation=create_organisation(kind=OrganisationKind.SME)
+    )
+    challenge = create_challenge(lead, status="open")
+    solution = create_solution(innovator, maturity="prototype")
+    match_services.decide_fit(
+        db.session, lead, challenge.id, solution.id, FeedbackSide.SERVICE, "accepted"
+    )
+    agreement = testbeds.start_agreement(db.session, lead, challenge.id, solution.id)
+    if status != "draft":
+        values = {
+            **COMPLETE_TERMS,
+            "host_lead_id": lead.id,
+            "innovator_lead_id": innovator.id,
+            "start_date": date.today() + timedelta(days=7),
+            "end_date": date.today() + timedelta(days=190),
+            "dpia_completed_on": date.today() - timedelta(days=3),
+            **terms,
+        }
+        testbeds.save_terms(db.session, lead, agreement.id, values)
+        testbeds.add_measure(db.session, lead, agreement.id, MEASURE)
+        testbeds.share(db.session, lead, agreement.id)
+    steps = ["negotiation", "awaiting_signature", "signed", "live", "evaluation"]
+    if status in steps[1:]:
+        testbeds.send_for_signature(db.session, lead, agreement.id)
+    if status in steps[2:]:
+        testbeds.sign(db.session, lead, agreement.id, agreement.host_organisation_id)
+        testbeds.sign(db.session, innovator, agreement.id, agreement.innovator_organisation_id)
+    if status in steps[3:]:
+        testbeds.go_live(db.session, lead, agreement.id)
+    if status in steps[4:]:
+        testbeds.start_evaluation(db.session, lead, agreement.id)
+    db.session.commit()
+    return agreement, lead, innovator

@@ -208,3 +208,60 @@ def may_decide_fit_for_solution(user, solution: Solution) -> bool:
     return solution.status == "published" and may_manage_solutions_for(
         user, solution.organisation_id
     )
+
+
+# --- test-bed agreements ------------------------------------------------------------------
+
+# Who acts for each party: the host service (its leads and procurement officers) and the
+# innovator (the solution's innovators and fellows).
+HOST_ROLES = (Role.SERVICE_LEAD, Role.PROCUREMENT_OFFICER)
+
+
+def acts_for_host(user, agreement) -> bool:
+    return _signed_in(user) and any(
+        user.has_role(r, agreement.host_organisation_id) for r in HOST_ROLES
+    )
+
+
+def acts_for_innovator(user, agreement) -> bool:
+    return may_manage_solutions_for(user, agreement.innovator_organisation_id)
+
+
+def may_start_agreement(user, challenge: Challenge) -> bool:
+    return is_service_lead_for(user, challenge.organisation_id)
+
+
+def may_view_agreement(user, agreement) -> bool:
+    """A draft is the host's until it is shared; then both parties and the innovation team."""
+    if acts_for_host(user, agreement) or is_innovation_team(user):
+        return True
+    return agreement.status.value != "draft" and acts_for_innovator(user, agreement)
+
+
+def may_edit_agreement(user, agreement) -> bool:
+    status = agreement.status.value
+    if status == "draft":
+        return acts_for_host(user, agreement)
+    return status == "negotiation" and (
+        acts_for_host(user, agreement) or acts_for_innovator(user, agreement)
+    )
+
+
+def may_sign_agreement_for(user, agreement, organisation_id: int) -> bool:
+    """Someone with authority in that party: for the host a service lead or procurement
+    officer, for the innovator one of its innovators or fellows."""
+    if organisation_id == agreement.host_organisation_id:
+        return acts_for_host(user, agreement)
+    if organisation_id == agreement.innovator_organisation_id:
+        return acts_for_innovator(user, agreement)
+    return False
+
+
+def may_run_trial(user, agreement) -> bool:
+    """Start the trial, move it to evaluation and record the outcome: the host service."""
+    return acts_for_host(user, agreement)
+
+
+def may_act_on_agreement(user, agreement) -> bool:
+    """Send for signature, reopen, amend, terminate, record actual values: either party."""
+    return acts_for_host(user, agreement) or acts_for_innovator(user, agreement)

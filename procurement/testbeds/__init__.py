@@ -1,0 +1,1 @@
+"""Test-bed agreements: from an accepted fit to an evaluated trial."""
