@@ -48,7 +48,7 @@ def measure(n: int, rng) -> dict:
     query = _unit_rows(rng, 1)
 
     def engine():
-        return top_k(index.document_scores(query).score, K)
+        return top_k(index.document_scores(query), K)
 
     def bare():
         scores = matrix @ query[0]
