@@ -96,7 +96,7 @@ def _import_models() -> None:
     import marketplace.audit
     import marketplace.matches.models
     import marketplace.notifications.models
-    import marketplace.solutions.models
+    import marketplace.solutions.models  # noqa: F401
     import procurement.testbeds.models  # noqa: F401
 
 
@@ -114,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.solutions import adoption_views, catalogue_views
     from marketplace.solutions import api as solutions_api
     from marketplace.solutions import views as solution_views
+    from procurement.testbeds import api as testbeds_api
+    from procurement.testbeds import views as testbed_views
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(challenge_views.bp)
@@ -124,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(match_views.bp)
     app.register_blueprint(notification_views.bp)
+    app.register_blueprint(testbed_views.bp)
     app.register_blueprint(api_docs.bp)
     for blueprint in (
         accounts_api.blueprints
@@ -131,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         + solutions_api.blueprints
         + matches_api.blueprints
         + notifications_api.blueprints
+        + testbeds_api.blueprints
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -51,6 +51,7 @@ def navigation_items(user) -> list[dict[str, str]]:
     items.append({"text": "Catalogue", "href": "/catalogue"})
     items.append({"text": "Adoption", "href": "/adoptions"})
     items.append({"text": "Enquiries", "href": "/enquiries"})
+    items.append({"text": "Test beds", "href": "/testbeds"})
     if user.has_role(Role.INNOVATOR) or user.has_role(Role.FELLOW):
         items.append({"text": "Your solutions", "href": "/solutions/mine"})
         items.append({"text": "Your responses", "href": "/challenges/responses/mine"})

@@ -150,6 +150,38 @@ ACCESS = {
     "notifications.read_all": SIGNED_IN,
     "notifications_api.list_notifications": TOKEN,
     "notifications_api.mark_read": TOKEN_OBJECT,
+    # Test beds: the register for everyone signed in; an agreement for its parties and the team.
+    "testbeds.register": SIGNED_IN,
+    "testbeds.mine": SIGNED_IN,
+    "testbeds.start": OBJECT,  # only for the challenge's own service
+    "testbeds.show": TEAM,
+    "testbeds.terms": OBJECT,
+    "testbeds.add_measure": OBJECT,
+    "testbeds.remove_measure": OBJECT,
+    "testbeds.record_actual": OBJECT,
+    "testbeds.act": OBJECT,
+    "testbeds.sign": OBJECT,
+    "testbeds.complete": OBJECT,
+    "testbeds.terminate": OBJECT,
+    "testbeds.version": TEAM,
+    "testbeds.printable": TEAM,
+    "testbeds_api.register": TOKEN,
+    "testbeds_api.start": TOKEN_OBJECT,
+    "testbeds_api.show": TOKEN_TEAM,
+    "testbeds_api.save_terms": TOKEN_OBJECT,
+    "testbeds_api.add_measure": TOKEN_OBJECT,
+    "testbeds_api.remove_measure": TOKEN_OBJECT,
+    "testbeds_api.record_actual": TOKEN_OBJECT,
+    "testbeds_api.share": TOKEN_OBJECT,
+    "testbeds_api.send": TOKEN_OBJECT,
+    "testbeds_api.reopen": TOKEN_OBJECT,
+    "testbeds_api.go_live": TOKEN_OBJECT,
+    "testbeds_api.evaluate": TOKEN_OBJECT,
+    "testbeds_api.amend": TOKEN_OBJECT,
+    "testbeds_api.sign": TOKEN_OBJECT,
+    "testbeds_api.complete": TOKEN_OBJECT,
+    "testbeds_api.terminate": TOKEN_OBJECT,
+    "testbeds_api.version": TOKEN_TEAM,
 }
 
 # Where one URL's methods have different rules.
@@ -189,6 +221,13 @@ API_BODIES = {
     "solutions_api.SolutionEnquiries": {"organisation_id": 1, "message": "Hello"},
     "fits_api.decide_for_challenge": {"status": "shortlisted"},
     "fits_api.decide_for_solution": {"status": "shortlisted"},
+    "testbeds_api.start": {"challenge_id": 1, "solution_id": 1},
+    "testbeds_api.save_terms": {"title": "T"},
+    "testbeds_api.add_measure": {"name": "M", "unit": "u", "target": 1},
+    "testbeds_api.record_actual": {"actual": 1},
+    "testbeds_api.sign": {"organisation_id": 1},
+    "testbeds_api.complete": {"outcome": "met", "summary": "S"},
+    "testbeds_api.terminate": {"reason": "R"},
 }
 
 ACTORS = [None, "no role", *Role]
@@ -232,6 +271,7 @@ def objects(app_context):
     )
     enquiry = adoption.send_enquiry(db.session, buyer, solution.id, trust.id, "Interested")
     notify(db.session, [owner], "Something for you", "/account")
+    agreement, _, _ = factories.create_agreement("live")
     db.session.commit()
     return {
         "adoption_id": record.id,
@@ -247,6 +287,10 @@ def objects(app_context):
         "token_id": _token_id_of(owner),
         "filename": "images/favicon.svg",
         "notification_id": db.session.scalar(db.select(Notification.id)),
+        "agreement_id": agreement.id,
+        "measure_id": agreement.measures[0].id,
+        "number": 1,
+        "action": "evaluate",
     }
 
 

@@ -13,6 +13,7 @@ from marketplace.matches import lifecycle, queries, services
 from marketplace.matches.forms import DecisionForm
 from marketplace.matches.models import FeedbackSide
 from marketplace.solutions.models import Maturity
+from procurement.testbeds import queries as testbed_queries
 
 bp = Blueprint("matches", __name__, template_folder="templates")
 
@@ -50,6 +51,7 @@ def _challenge_page(challenge_id: int, status: int = 200, failed: tuple | None =
         failed=failed,
         side=FeedbackSide.SERVICE,
         next_statuses=lifecycle.next_statuses,
+        agreements=testbed_queries.latest_by_solution(db.session, challenge.id),
     ), status
 
 

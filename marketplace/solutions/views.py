@@ -16,6 +16,7 @@ from marketplace.matches import queries as match_queries
 from marketplace.solutions import adoption, queries, services
 from marketplace.solutions.forms import SECTION_FORMS, NewSolutionForm, WithdrawForm
 from marketplace.solutions.models import AdoptionStage, Maturity, Solution
+from procurement.testbeds import queries as testbed_queries
 
 bp = Blueprint("solutions", __name__, url_prefix="/solutions", template_folder="templates")
 
@@ -107,6 +108,7 @@ def _show(solution: Solution, problems=None, withdraw_form=None):
             policy.may_record_adoption_for(current_user, m.organisation)
             for m in current_user.active_memberships
         ),
+        evaluations=testbed_queries.evidence_for(db.session, solution.id),
         top_fits=(
             match_queries.fits_for_solution(db.session, current_user, solution.id, k=3)[1]
             if policy.may_see_fits_for_solution(current_user, solution)

@@ -104,11 +104,11 @@ def evidence_for(session: Session, solution_id: int) -> list[Agreement]:
     )
 
 
-def for_pair(session: Session, challenge_id: int, solution_id: int) -> list[Agreement]:
-    return list(
-        session.scalars(
-            sa.select(Agreement).where(
-                Agreement.challenge_id == challenge_id, Agreement.solution_id == solution_id
-            )
-        )
-    )
+def latest_by_solution(session: Session, challenge_id: int) -> dict[int, Agreement]:
+    """For one challenge: each solution's most recent agreement."""
+    found: dict[int, Agreement] = {}
+    for agreement in session.scalars(
+        sa.select(Agreement).where(Agreement.challenge_id == challenge_id).order_by(Agreement.id)
+    ):
+        found[agreement.solution_id] = agreement
+    return found

@@ -73,6 +73,79 @@ TERM_FIELDS = (
     *DATES,
 )
 
+# How a version reads: sections of (term, label), from the parties to the public summary.
+TERM_SECTIONS = [
+    (
+        "Parties and place",
+        [
+            ("host_organisation", "Host organisation"),
+            ("host_site", "Site"),
+            ("host_lead", "Host's lead"),
+            ("innovator_organisation", "Innovator"),
+            ("innovator_lead", "Innovator's lead"),
+            ("solution", "Solution tested"),
+        ],
+    ),
+    (
+        "Scope and time",
+        [
+            ("scope", "Scope"),
+            ("milestones", "Milestones"),
+            ("start_date", "Start date"),
+            ("end_date", "End date"),
+        ],
+    ),
+    (
+        "Benefits expected",
+        [
+            ("benefits_patients", "For patients"),
+            ("benefits_service", "For the service"),
+            ("benefits_innovator", "For the innovator"),
+        ],
+    ),
+    (
+        "Costs, contributions and liability",
+        [
+            ("costs", "Costs"),
+            ("in_kind", "In-kind contributions"),
+            ("liability_insurance", "Liability and insurance"),
+        ],
+    ),
+    (
+        "Information governance",
+        [
+            ("patient_data", "Patient data processed"),
+            ("lawful_basis", "Lawful basis"),
+            ("dpia_status", "DPIA"),
+            ("dpia_completed_on", "DPIA completed on"),
+            ("data_sharing", "Data-sharing terms"),
+        ],
+    ),
+    (
+        "Clinical safety",
+        [
+            ("supplier_safety_case", "Supplier's DCB0129 safety case"),
+            ("supplier_safety_officer", "Supplier's clinical safety officer"),
+            ("host_safety_assessment", "Host's DCB0160 assessment"),
+            ("host_safety_officer", "Host's clinical safety officer"),
+        ],
+    ),
+    (
+        "Intellectual property",
+        [("ip_arrangement", "What arises belongs to"), ("ip_terms", "Licence, assignment, return")],
+    ),
+    (
+        "Evaluation and exit",
+        [
+            ("evaluation_kind", "Kind of evaluation"),
+            ("evaluation_plan", "Evaluation plan"),
+            ("exit_plan", "Exit plan"),
+        ],
+    ),
+    ("Public summary", [("public_summary", "Public summary")]),
+]
+TERM_LABELS = {name: label for _, terms in TERM_SECTIONS for name, label in terms}
+
 # What must be agreed before anyone is asked to sign.
 REQUIRED_TO_SIGN = {
     "title": "Enter a title",
@@ -188,7 +261,7 @@ def save_terms(
 ) -> Agreement:
     """Replace the terms with ``data`` (every field; missing ones become empty). A draft may
     stay incomplete; completeness is checked when it is sent for signature."""
-    agreement = _editable(session, actor, agreement_id)
+    agreement = editable(session, actor, agreement_id)
     _check_version(agreement, expected_version)
     values = clean_terms(session, agreement, data)
     for name, value in values.items():
@@ -288,7 +361,7 @@ def party_people(session: Session, organisation_id: int) -> list[User]:
 
 
 def add_measure(session: Session, actor: User, agreement_id: int, data: dict) -> Measure:
-    agreement = _editable(session, actor, agreement_id)
+    agreement = editable(session, actor, agreement_id)
     measure = Measure(agreement=agreement, **_clean_measure(data))
     session.add(measure)
     session.flush()
@@ -299,7 +372,7 @@ def add_measure(session: Session, actor: User, agreement_id: int, data: dict) ->
 
 def update_measure(session: Session, actor: User, measure_id: int, data: dict) -> Measure:
     measure = _measure(session, actor, measure_id)
-    agreement = _editable(session, actor, measure.agreement_id)
+    agreement = editable(session, actor, measure.agreement_id)
     for name, value in _clean_measure(data).items():
         setattr(measure, name, value)
     session.flush()
@@ -310,7 +383,7 @@ def update_measure(session: Session, actor: User, measure_id: int, data: dict) -
 
 def remove_measure(session: Session, actor: User, measure_id: int) -> Agreement:
     measure = _measure(session, actor, measure_id)
-    agreement = _editable(session, actor, measure.agreement_id)
+    agreement = editable(session, actor, measure.agreement_id)
     agreement.measures.remove(measure)
     session.flush()
     _new_version(session, actor, agreement, f"Measure removed: {measure.name}")
@@ -391,7 +464,7 @@ def record_actual(
 
 def share(session: Session, actor: User, agreement_id: int) -> Agreement:
     """The host opens the draft to the innovator: both parties now edit it."""
-    agreement = _visible(session, actor, agreement_id)
+    agreement = visible(session, actor, agreement_id)
     if not policy.acts_for_host(actor, agreement):
         raise Forbidden("Only the host service can share its draft")
     lifecycle.guard(agreement.status.value, "negotiation")
@@ -448,7 +521,7 @@ def reopen(session: Session, actor: User, agreement_id: int) -> Agreement:
 def sign(session: Session, actor: User, agreement_id: int, organisation_id) -> Agreement:
     """Sign the version sent for signature on behalf of one party. When both have signed it,
     that version is frozen as the signed agreement."""
-    agreement = _visible(session, actor, agreement_id)
+    agreement = _party(session, actor, agreement_id)
     if not isinstance(organisation_id, int) or organisation_id not in (
         agreement.host_organisation_id,
         agreement.innovator_organisation_id,
@@ -641,28 +714,34 @@ def amend(session: Session, actor: User, agreement_id: int) -> Agreement:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _visible(session: Session, actor: User, agreement_id: int) -> Agreement:
+def visible(session: Session, actor: User, agreement_id: int) -> Agreement:
+    """A draft is as good as missing to anyone but its host; past the draft the register shows
+    that it exists, so others are told plainly that its details are the parties'."""
     agreement = get_by_id(session, Agreement, agreement_id)
-    if agreement is None or not policy.may_view_agreement(actor, agreement):
+    if agreement is None:
         raise NotFound("There is no such test-bed agreement")
+    if not policy.may_view_agreement(actor, agreement):
+        if agreement.status == AgreementStatus.DRAFT:
+            raise NotFound("There is no such test-bed agreement")
+        raise Forbidden("Only the parties and the innovation team see an agreement's details")
     return agreement
 
 
 def _party(session, actor, agreement_id) -> Agreement:
-    agreement = _visible(session, actor, agreement_id)
+    agreement = visible(session, actor, agreement_id)
     if not policy.may_act_on_agreement(actor, agreement):
         raise Forbidden("Only the parties to this agreement can do that")
     return agreement
 
 
 def _host(session, actor, agreement_id) -> Agreement:
-    agreement = _visible(session, actor, agreement_id)
+    agreement = visible(session, actor, agreement_id)
     if not policy.may_run_trial(actor, agreement):
         raise Forbidden("Only the host service runs the trial")
     return agreement
 
 
-def _editable(session, actor, agreement_id) -> Agreement:
+def editable(session, actor, agreement_id) -> Agreement:
     agreement = _party(session, actor, agreement_id)
     lifecycle.guard_editable(agreement.status.value)
     if not policy.may_edit_agreement(actor, agreement):

@@ -143,7 +143,7 @@ def test_signing_rules(session):
 
     with pytest.raises(Forbidden, match="do not act for"):
         services.sign(session, innovator, agreement.id, agreement.host_organisation_id)
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden, match="Only the parties"):
         services.sign(session, stranger, agreement.id, agreement.host_organisation_id)
     with pytest.raises(Invalid):
         services.sign(session, lead, agreement.id, 2**31 - 1)
