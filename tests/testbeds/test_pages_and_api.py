@@ -161,7 +161,7 @@ def test_two_sessions_saving_at_once_cannot_overwrite_each_other(app, negotiatio
         lead = first.get(factories.User, negotiation["lead_id"])
         innovator = second.get(factories.User, negotiation["innovator_id"])
         # Both hold the agreement as read, before either saves.
-        read = [s.get(Agreement, negotiation["id"]) for s in (first, second)]
+        held = [s.get(Agreement, negotiation["id"]) for s in (first, second)]
         services.save_terms(
             first, lead, negotiation["id"], _service_terms(negotiation, title="First")
         )
@@ -173,6 +173,7 @@ def test_two_sessions_saving_at_once_cannot_overwrite_each_other(app, negotiatio
         second.rollback()
     engine.dispose()
 
+    assert held[0] is not held[1]
     assert type(error.value).__name__ == "Conflict"
     with app.app_context():
         assert db.session.get(Agreement, negotiation["id"]).title == "First"
