@@ -19,8 +19,19 @@ from procurement.testbeds.models import (
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
+def _text_or_none(value) -> str | None:
+    """WTForms' default ``str`` would turn an unanswered question into the answer "None"."""
+    return None if value is None else str(value)
+
+
 def _radios(label: str, choices) -> RadioField:
-    return RadioField(label, choices=choices, validate_choice=False, validators=[Optional()])
+    return RadioField(
+        label,
+        choices=choices,
+        coerce=_text_or_none,
+        validate_choice=False,
+        validators=[Optional()],
+    )
 
 
 def _enum(enum_cls) -> list[SelectChoice]:

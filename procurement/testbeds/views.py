@@ -106,7 +106,9 @@ def _show(agreement: Agreement, status: int = 200, problems: dict | None = None,
 @bp.route("/<int:agreement_id>/terms", methods=["GET", "POST"])
 def terms(agreement_id: int):
     agreement = services.editable(db.session, current_user, agreement_id)
-    form = TermsForm(obj=agreement, data={"version": agreement.version, **_flags(agreement)})
+    # Not obj=agreement: WTForms would prefer the raw True/False and enums over the answers.
+    current = {name: getattr(agreement, name) for name in services.TERM_FIELDS}
+    form = TermsForm(data={**current, **_flags(agreement), "version": agreement.version})
     form.set_people(
         services.party_people(db.session, agreement.host_organisation_id),
         services.party_people(db.session, agreement.innovator_organisation_id),
