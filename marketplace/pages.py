@@ -41,7 +41,8 @@ def design_system_asset(filename: str):
 
 
 def navigation_items(user) -> list[dict[str, str]]:
-    """Header links for what this user can do; grows as capabilities land."""
+    """Header links for what this user can do; grows as capabilities land. The account page is
+    reached by the person's name in the header's account area, not repeated here."""
     if not getattr(user, "is_authenticated", False):
         return _mark_current([{"text": "Catalogue", "href": "/catalogue"}])
     items = [{"text": "Home", "href": "/"}, {"text": "Challenges", "href": "/challenges"}]
@@ -56,7 +57,6 @@ def navigation_items(user) -> list[dict[str, str]]:
         items.append({"text": "Your solutions", "href": "/solutions/mine"})
         items.append({"text": "Your responses", "href": "/challenges/responses/mine"})
         items.append({"text": "Challenges that fit", "href": "/matches"})
-    items.append({"text": "Your account", "href": "/account"})
     if policy.is_innovation_team(user):
         items += [
             {"text": "Review", "href": "/challenges/review"},

@@ -157,4 +157,4 @@ def test_navigation_marks_the_current_section_and_follows_roles(signed_in):
     assert 'aria-current="page"' in team or 'aria-current="true"' in team
     assert "Audit log" in team
     assert "Audit log" not in lead
-    assert "Your account" in lead
+    assert "Test beds" in lead and "Your challenges" in lead

@@ -41,7 +41,7 @@ def test_sign_in_journey(visit, app_context):
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Grace Okafor"
     check_page(visit, problems)
 
-    page.get_by_role("link", name="Your account").first.click()
+    page.get_by_role("link", name="Grace Okafor").click()  # the header's account link
     check_page(visit, problems)
     for path in ("/account/password", "/account/organisations/join"):
         visit.goto(path)
