@@ -264,3 +264,37 @@ def test_the_register_lists_agreements_past_their_draft(app):
 
     assert titles[1] in page.text and "Live" in page.text
     assert live_only.status_code == 200 and titles[1] in live_only.text
+
+
+def test_the_trial_runs_to_an_outcome_through_the_api(app):
+    with app.app_context():
+        agreement, lead, innovator = factories.create_agreement("signed")
+        ids = {
+            "id": agreement.id,
+            "solution": agreement.solution_id,
+            "measure": agreement.measures[0].id,
+            "lead": factories.create_token(lead),
+            "innovator": factories.create_token(innovator),
+        }
+    client = app.test_client()
+    lead = {"Authorization": f"Bearer {ids['lead']}"}
+    innovator = {"Authorization": f"Bearer {ids['innovator']}"}
+    base = f"/api/v1/testbeds/{ids['id']}"
+
+    not_host = client.post(f"{base}/go-live", headers=innovator)
+    live = client.post(f"{base}/go-live", headers=lead)
+    actual = client.post(
+        f"/api/v1/testbeds/measures/{ids['measure']}/actual", json={"actual": 12}, headers=innovator
+    )
+    evaluating = client.post(f"{base}/evaluate", headers=lead)
+    done = client.post(
+        f"{base}/complete", json={"outcome": "partly_met", "summary": "12 minutes"}, headers=lead
+    )
+    solution = client.get(f"/api/v1/solutions/{ids['solution']}", headers=lead)
+    register = client.get("/api/v1/testbeds?outcome=partly_met", headers=innovator)
+
+    assert not_host.status_code == 403 and live.json["status"] == "live"
+    assert actual.json["actual"] == 12 and evaluating.json["status"] == "evaluation"
+    assert done.json["status"] == "completed" and done.json["outcome"] == "partly_met"
+    assert solution.json["maturity"] == "piloted"  # raised from prototype by the evaluation
+    assert [a["id"] for a in register.json["items"]] == [ids["id"]]
