@@ -97,6 +97,7 @@ def _import_models() -> None:
     import marketplace.matches.models
     import marketplace.notifications.models
     import marketplace.solutions.models  # noqa: F401
+    import procurement.dps.models
     import procurement.testbeds.models  # noqa: F401
 
 

@@ -270,3 +270,69 @@ def create_agreement(status: str = "draft", **terms):
         testbeds.start_evaluation(db.session, lead, agreement.id)
     db.session.commit()
     return agreement, lead, innovator
+
+
+GOOD_ANSWERS = {
+    "companies_house": "12345678",
+    "duns": "123456789",
+    "size": "small",
+    "mandatory_exclusion": "no",
+    "discretionary_exclusion": "no",
+    "employers_liability": "5000000",
+    "public_liability": "10000000",
+    "insurance_expiry": "2099-03-31",
+    "cyber_essentials": "plus",
+    "cyber_essentials_expiry": "2099-01-31",
+    "dspt": "met",
+    "dspt_expiry": "2099-06-30",
+    "dtac": "passed",
+    "clinical_safety": "yes",
+    "device_class": "not_a_device",
+    "modern_slavery": "yes",
+    "notes": "",
+}
+
+
+def create_system(officer: User | None = None, **overrides):
+    """A PCR 2015 dynamic purchasing system with two categories, open from last month."""
+    from datetime import date, timedelta
+
+    from procurement.dps import services as dps
+
+    if officer is None:
+        officer = create_user(role=Role.PROCUREMENT_OFFICER)
+    values = {
+        "organisation_id": officer.active_memberships[0].organisation_id,
+        "title": f"Digital health DPS {next(_sequence)}",
+        "regime": "pcr2015",
+        "scope": "Digital products for NHS and care services in the partnership.",
+        "starts_on": date.today() - timedelta(days=30),
+        "ends_on": date.today() + timedelta(days=1000),
+        "categories": [
+            ("Remote monitoring", "Products that monitor people at home; contracts up to £500k."),
+            ("Workforce tools", "Rostering and staff tools; contracts up to £250k."),
+        ],
+        **overrides,
+    }
+    system = dps.create_system(db.session, officer, **values)
+    db.session.commit()
+    return system, officer
+
+
+def create_application(system, supplier: User | None = None, categories=None, **answers):
+    from procurement.dps import services as dps
+
+    if supplier is None:
+        supplier = create_user(
+            role=Role.INNOVATOR, organisation=create_organisation(kind=OrganisationKind.SME)
+        )
+    application = dps.apply(
+        db.session,
+        supplier,
+        system.id,
+        supplier.active_memberships[0].organisation_id,
+        categories or [system.categories[0].id],
+        {**GOOD_ANSWERS, **answers},
+    )
+    db.session.commit()
+    return application, supplier

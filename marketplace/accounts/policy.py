@@ -265,3 +265,24 @@ def may_run_trial(user, agreement) -> bool:
 def may_act_on_agreement(user, agreement) -> bool:
     """Send for signature, reopen, amend, terminate, record actual values: either party."""
     return acts_for_host(user, agreement) or acts_for_innovator(user, agreement)
+
+
+# --- the dynamic purchasing system ---------------------------------------------------------
+
+
+def may_run_purchasing_for(user, organisation_id: int) -> bool:
+    """Procurement officers run their organisation's purchasing systems."""
+    return _signed_in(user) and user.has_role(Role.PROCUREMENT_OFFICER, organisation_id)
+
+
+def may_apply_as_supplier(user, organisation: Organisation) -> bool:
+    """A supplier applies through its innovators; its own procurement team cannot admit it."""
+    return organisation.is_approved and may_manage_solutions_for(user, organisation.id)
+
+
+def may_view_application(user, application) -> bool:
+    """The supplier's own people and the system's procurement officers; nobody else, not even
+    another supplier."""
+    return may_manage_solutions_for(user, application.organisation_id) or may_run_purchasing_for(
+        user, application.system.organisation_id
+    )
