@@ -53,6 +53,7 @@ def navigation_items(user) -> list[dict[str, str]]:
     items.append({"text": "Adoption", "href": "/adoptions"})
     items.append({"text": "Enquiries", "href": "/enquiries"})
     items.append({"text": "Test beds", "href": "/testbeds"})
+    items.append({"text": "Purchasing", "href": "/dps"})
     if user.has_role(Role.INNOVATOR) or user.has_role(Role.FELLOW):
         items.append({"text": "Your solutions", "href": "/solutions/mine"})
         items.append({"text": "Your responses", "href": "/challenges/responses/mine"})

@@ -1,0 +1,156 @@
+"""The read side: systems, an officer's queue, a supplier's applications, and the public
+register of admitted suppliers with the state of their expiring assurance."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from marketplace.accounts import policy
+from procurement.dps import questions
+from procurement.dps.models import (
+    Admission,
+    Application,
+    ApplicationStatus,
+    Category,
+    PurchasingSystem,
+)
+
+EXPIRING_WITHIN = timedelta(days=30)
+
+
+def systems(session: Session) -> list[PurchasingSystem]:
+    return list(
+        session.scalars(
+            sa.select(PurchasingSystem)
+            .options(selectinload(PurchasingSystem.categories))
+            .order_by(PurchasingSystem.starts_on.desc())
+        )
+    )
+
+
+def admitted_counts(session: Session) -> dict[int, int]:
+    return dict(
+        session.execute(
+            sa.select(Admission.category_id, sa.func.count())
+            .where(Admission.removed_at.is_(None))
+            .group_by(Admission.category_id)
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class Queue:
+    to_decide: list[Application]
+    overdue: list[Application]
+    waiting_for_supplier: list[Application]
+    decided: list[Application]
+
+
+def queue(session: Session, system: PurchasingSystem, today: date | None = None) -> Queue:
+    today = today or date.today()
+    applications = list(
+        session.scalars(
+            sa.select(Application)
+            .where(Application.system_id == system.id)
+            .order_by(Application.due_on, Application.id)
+        )
+    )
+    waiting = [a for a in applications if a.status == ApplicationStatus.SUBMITTED]
+    return Queue(
+        to_decide=[a for a in waiting if not a.is_overdue(today)],
+        overdue=[a for a in waiting if a.is_overdue(today)],
+        waiting_for_supplier=[
+            a for a in applications if a.status == ApplicationStatus.MORE_INFORMATION
+        ],
+        decided=sorted(
+            (a for a in applications if a.decided_at is not None),
+            key=lambda a: a.decided_at,
+            reverse=True,
+        )[:20],
+    )
+
+
+def mine(session: Session, user) -> list[Application]:
+    organisation_ids = [
+        m.organisation_id
+        for m in user.active_memberships
+        if policy.may_manage_solutions_for(user, m.organisation_id)
+    ]
+    if not organisation_ids:
+        return []
+    return list(
+        session.scalars(
+            sa.select(Application)
+            .where(Application.organisation_id.in_(organisation_ids))
+            .order_by(Application.submitted_at.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    admission: Admission
+    expired: list[str]
+    expiring: list[str]
+
+    @property
+    def invitable(self) -> bool:
+        """Expired assurance suspends new call-off invitations until it is renewed."""
+        return not self.expired
+
+
+def register(
+    session: Session, category: Category, today: date | None = None
+) -> list[RegisterEntry]:
+    today = today or date.today()
+    admissions = session.scalars(
+        sa.select(Admission)
+        .where(Admission.category_id == category.id, Admission.removed_at.is_(None))
+        .options(selectinload(Admission.organisation), selectinload(Admission.application))
+        .order_by(Admission.admitted_at)
+    )
+    entries = []
+    for admission in admissions:
+        expired, expiring = [], []
+        for question in questions.BANK:
+            if not question.expires:
+                continue
+            value = admission.application.answers.get(question.key)
+            if not value:
+                continue
+            lapses = date.fromisoformat(value)
+            if lapses <= today:
+                expired.append(question.text)
+            elif lapses <= today + EXPIRING_WITHIN:
+                expiring.append(question.text)
+        entries.append(RegisterEntry(admission, expired, expiring))
+    return sorted(entries, key=lambda e: e.admission.organisation.name)
+
+
+def register_csv(entries: list[RegisterEntry], category: Category) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["category", "supplier", "companies_house", "admitted_on", "assurance"])
+    for entry in entries:
+        state = "expired" if entry.expired else "expiring" if entry.expiring else "current"
+        writer.writerow(
+            [
+                category.name,
+                _safe(entry.admission.organisation.name),
+                entry.admission.organisation.companies_house_number or "",
+                entry.admission.admitted_at.date().isoformat(),
+                state,
+            ]
+        )
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """No cell a spreadsheet would run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
