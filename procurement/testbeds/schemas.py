@@ -122,8 +122,24 @@ class AgreementSchema(TermsSchema):
     version = fields.Int()
 
 
+class RegisterItemSchema(Schema):
+    """What the register shows everyone: no costs, terms, people or measures."""
+
+    id = fields.Int()
+    title = fields.Str()
+    solution_id = fields.Int()
+    host_organisation = fields.Nested(OrganisationSummarySchema)
+    innovator_organisation = fields.Nested(OrganisationSummarySchema)
+    host_site = fields.Str(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    status = fields.Enum(AgreementStatus, by_value=True)
+    outcome = _enum(Outcome)
+    public_summary = fields.Str(allow_none=True)
+
+
 class AgreementPageSchema(PageSchema):
-    items = fields.List(fields.Nested(AgreementSchema))
+    items = fields.List(fields.Nested(RegisterItemSchema))
 
 
 class RegisterQuerySchema(PageArgsSchema):

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from challenges.models import Challenge, Response
 from marketplace import audit
@@ -422,9 +424,12 @@ def _number(errors: FieldErrors, name: str, value, required: bool) -> float | No
         if required:
             errors.add(name, f"Enter the {name}")
         return None
+    if isinstance(value, bool):
+        errors.add(name, f"Enter the {name} as a number, like 12 or 0.5")
+        return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors.add(name, f"Enter the {name} as a number, like 12 or 0.5")
         return None
     if number != number or abs(number) > 1e12:  # NaN or absurd
@@ -441,7 +446,8 @@ def record_actual(
     agreement = measure.agreement
     if not policy.may_act_on_agreement(actor, agreement):
         raise Forbidden("Only the parties to this agreement can record measurements")
-    if agreement.status.value not in {"live", "evaluation"}:
+    running = agreement.live_at is not None and agreement.closed_at is None
+    if not running:
         raise InvalidTransition("Actual values are recorded once the trial is live")
     errors = FieldErrors()
     value = _number(errors, "actual", actual, required=True)
@@ -515,6 +521,12 @@ def reopen(session: Session, actor: User, agreement_id: int) -> Agreement:
         raise InvalidTransition("Amend a signed agreement instead of reopening it")
     agreement.status = AgreementStatus.NEGOTIATION
     _moved(session, actor, agreement, "testbed.reopened")
+    _tell(
+        session,
+        agreement,
+        _other(agreement, actor),
+        "was reopened for changes; earlier signatures no longer count",
+    )
     return agreement
 
 
@@ -551,6 +563,7 @@ def sign(session: Session, actor: User, agreement_id: int, organisation_id) -> A
         agreement=agreement, version=version, organisation_id=organisation_id, signed_by_id=actor.id
     )
     session.add(signature)
+    agreement.updated_at = utcnow()  # bumps the row's version: simultaneous signatures conflict
     flush_or_conflict(session, "agreement")
     audit.record(
         session,
@@ -566,7 +579,8 @@ def sign(session: Session, actor: User, agreement_id: int, organisation_id) -> A
         else agreement.host_organisation_id
     )
     if parties == {agreement.host_organisation_id, agreement.innovator_organisation_id}:
-        agreement.status = AgreementStatus.SIGNED
+        # An amendment of a running trial, once signed, carries on running.
+        agreement.status = AgreementStatus.LIVE if agreement.live_at else AgreementStatus.SIGNED
         agreement.signed_at = version.signed_at = utcnow()
         _moved(session, actor, agreement, "testbed.fully_signed")
         for organisation in (agreement.host_organisation_id, agreement.innovator_organisation_id):
@@ -637,6 +651,9 @@ def complete(session: Session, actor: User, agreement_id: int, outcome, summary)
     agreement.status = AgreementStatus.COMPLETED
     agreement.outcome, agreement.evaluation_summary = chosen, summary
     agreement.closed_at = utcnow()
+    if agreement.adoption_id:
+        adoption = session.get(Adoption, agreement.adoption_id)
+        adoption.end_date = max(date.today(), adoption.start_date)
     _moved(session, actor, agreement, "testbed.completed", {"outcome": chosen.value})
     _raise_maturity(session, actor, agreement)
     _tell(
@@ -678,7 +695,12 @@ def _raise_maturity(session, actor, agreement) -> None:
 
 def terminate(session: Session, actor: User, agreement_id: int, reason) -> Agreement:
     agreement = _party(session, actor, agreement_id)
-    lifecycle.guard(agreement.status.value, "terminated")
+    amending_a_signed_agreement = agreement.signed_at is not None and agreement.status.value in {
+        "negotiation",
+        "awaiting_signature",
+    }
+    if not amending_a_signed_agreement:
+        lifecycle.guard(agreement.status.value, "terminated")
     errors = FieldErrors()
     reason = clean_text(
         errors, "reason", reason, label="the reason", max_length=TEXT, required=True
@@ -708,7 +730,15 @@ def amend(session: Session, actor: User, agreement_id: int) -> Agreement:
     agreement.status = AgreementStatus.NEGOTIATION
     _moved(session, actor, agreement, "testbed.amendment_opened")
     _new_version(session, actor, agreement, f"Amendment opened by {actor.name}")
+    _tell(session, agreement, _other(agreement, actor), "has an amendment open for you to agree")
     return agreement
+
+
+def _other(agreement: Agreement, actor: User) -> int:
+    """The party that is not the actor's (the innovator's when the actor acts for the host)."""
+    if policy.acts_for_host(actor, agreement):
+        return agreement.innovator_organisation_id
+    return agreement.host_organisation_id
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -779,7 +809,12 @@ def _new_version(session, actor, agreement, change: str) -> AgreementVersion:
         created_by_id=actor.id,
     )
     session.add(version)
-    session.flush()
+    agreement.updated_at = utcnow()  # any change, measures included, makes older forms stale
+    try:
+        with session.begin_nested():
+            session.flush()
+    except (IntegrityError, StaleDataError):
+        raise Conflict("Someone else changed this agreement at the same time. Reload it.") from None
     return version
 
 

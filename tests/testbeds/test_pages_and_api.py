@@ -262,8 +262,20 @@ def test_the_register_lists_agreements_past_their_draft(app):
     page = client.get("/testbeds")
     live_only = client.get("/testbeds?status=live")
 
-    assert titles[1] in page.text and "Live" in page.text
+    assert titles[1] in page.text and titles[0] not in page.text  # drafts are not listed
     assert live_only.status_code == 200 and titles[1] in live_only.text
+
+
+def test_the_register_api_shows_only_what_is_public(app, api_client):
+    with app.app_context():
+        factories.create_agreement("live")
+    client, headers = api_client()
+
+    [item] = client.get("/api/v1/testbeds", headers=headers).json["items"]
+
+    assert item["status"] == "live" and item["public_summary"]
+    for private in ("costs", "measures", "signatures", "data_sharing", "host_lead_id"):
+        assert private not in item
 
 
 def test_the_trial_runs_to_an_outcome_through_the_api(app):

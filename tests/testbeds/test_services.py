@@ -290,3 +290,29 @@ def test_measures_are_checked_and_locked_after_signature(session):
         services.add_measure(session, lead, agreement.id, MEASURE)
     with pytest.raises(InvalidTransition, match="once the trial is live"):
         services.record_actual(session, lead, agreement.measures[0].id, "10")
+
+
+def test_an_amended_live_trial_keeps_running_and_is_running_again_once_re_signed(session):
+    agreement, lead, innovator = factories.create_agreement("live")
+    adoption_id = agreement.adoption_id
+
+    services.amend(session, innovator, agreement.id)
+    services.record_actual(session, lead, agreement.measures[0].id, "20")  # still measuring
+    services.send_for_signature(session, lead, agreement.id)
+    services.sign(session, lead, agreement.id, agreement.host_organisation_id)
+    services.sign(session, innovator, agreement.id, agreement.innovator_organisation_id)
+
+    assert agreement.status.value == "live" and agreement.adoption_id == adoption_id
+    assert len([v for v in agreement.versions if v.signed_at]) == 2
+    told = session.scalars(sa.select(Notification.message)).all()
+    assert any("amendment open" in m for m in told)
+
+
+@pytest.mark.parametrize("value", [10**400, True, "nan", "1e999"])
+def test_absurd_numbers_are_refused(session, value):
+    agreement, lead, _ = factories.create_agreement("negotiation")
+
+    with pytest.raises(Invalid) as error:
+        services.add_measure(session, lead, agreement.id, {**MEASURE, "target": value})
+
+    assert "target" in error.value.fields
