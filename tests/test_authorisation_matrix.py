@@ -27,6 +27,7 @@ SIGNED_IN = "signed in"  # pages: anonymous visitors are sent to sign in
 TEAM = "innovation team"  # pages: others get 403
 LEAD = "service lead"  # pages: service leads only, others get 403
 INNOVATOR = "innovator or fellow"  # pages: innovators and fellows only, others get 403
+OFFICER = "procurement officer"  # pages: procurement officers only, others get 403
 OBJECT = "object rule"  # pages: only people tied to the object (none of the actors here) pass
 TOKEN = "token"  # API: any valid personal access token, else 401
 TOKEN_TEAM = "token, innovation team"  # API: 401 without a token, 403 for other roles
@@ -182,6 +183,20 @@ ACCESS = {
     "testbeds_api.complete": TOKEN_OBJECT,
     "testbeds_api.terminate": TOKEN_OBJECT,
     "testbeds_api.version": TOKEN_TEAM,
+    # Dynamic purchasing: registers are public; applications are the supplier's and officers'.
+    "dps.index": SIGNED_IN,
+    "dps.new": OFFICER,
+    "dps.show": SIGNED_IN,
+    "dps.apply": OBJECT,
+    "dps.my_applications": SIGNED_IN,
+    "dps.queue": OBJECT,
+    "dps.application": OBJECT,
+    "dps.decide": OBJECT,
+    "dps.extend": OBJECT,
+    "dps.answer_request": OBJECT,
+    "dps.withdraw": OBJECT,
+    "dps.register": PUBLIC,
+    "dps.register_csv": PUBLIC,
 }
 
 # Where one URL's methods have different rules.
@@ -272,6 +287,8 @@ def objects(app_context):
     enquiry = adoption.send_enquiry(db.session, buyer, solution.id, trust.id, "Interested")
     notify(db.session, [owner], "Something for you", "/account")
     agreement, _, _ = factories.create_agreement("live")
+    system, _ = factories.create_system()
+    dps_application, _ = factories.create_application(system)
     db.session.commit()
     return {
         "adoption_id": record.id,
@@ -291,6 +308,9 @@ def objects(app_context):
         "measure_id": agreement.measures[0].id,
         "number": 1,
         "action": "evaluate",
+        "system_id": system.id,
+        "application_id": dps_application.id,
+        "category_id": system.categories[0].id,
     }
 
 
@@ -326,6 +346,8 @@ def _expected(access: str, actor) -> str:
     if access == LEAD and actor is not Role.SERVICE_LEAD:
         return "forbidden"
     if access == INNOVATOR and actor not in (Role.INNOVATOR, Role.FELLOW):
+        return "forbidden"
+    if access == OFFICER and actor is not Role.PROCUREMENT_OFFICER:
         return "forbidden"
     if access in (OBJECT, TOKEN_OBJECT):
         return "forbidden"
