@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.solutions import adoption_views, catalogue_views
     from marketplace.solutions import api as solutions_api
     from marketplace.solutions import views as solution_views
+    from procurement.dps import api as dps_api
     from procurement.dps import views as dps_views
     from procurement.testbeds import api as testbeds_api
     from procurement.testbeds import views as testbed_views
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         + matches_api.blueprints
         + notifications_api.blueprints
         + testbeds_api.blueprints
+        + dps_api.blueprints
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -197,6 +197,15 @@ ACCESS = {
     "dps.withdraw": OBJECT,
     "dps.register": PUBLIC,
     "dps.register_csv": PUBLIC,
+    "dps_api.systems": TOKEN,
+    "dps_api.create_system": TOKEN_OBJECT,
+    "dps_api.system": TOKEN,
+    "dps_api.apply": TOKEN_OBJECT,
+    "dps_api.application": TOKEN_OBJECT,
+    "dps_api.assessment": TOKEN_OBJECT,
+    "dps_api.decide": TOKEN_OBJECT,
+    "dps_api.extend": TOKEN_OBJECT,
+    "dps_api.register": PUBLIC,
 }
 
 # Where one URL's methods have different rules.
@@ -243,6 +252,18 @@ API_BODIES = {
     "testbeds_api.sign": {"organisation_id": 1},
     "testbeds_api.complete": {"outcome": "met", "summary": "S"},
     "testbeds_api.terminate": {"reason": "R"},
+    "dps_api.create_system": {
+        "organisation_id": 1,
+        "title": "T",
+        "regime": "pcr2015",
+        "scope": "S",
+        "starts_on": "2026-01-01",
+        "ends_on": "2030-01-01",
+        "categories": [{"name": "C", "definition": "D"}],
+    },
+    "dps_api.apply": {"organisation_id": 1, "category_ids": [1], "answers": {}},
+    "dps_api.decide": {"decision": "admit"},
+    "dps_api.extend": {"reason": "R"},
 }
 
 ACTORS = [None, "no role", *Role]

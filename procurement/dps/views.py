@@ -111,7 +111,7 @@ def apply(system_id: int, organisation_id: int):
                 current_user,
                 system_id,
                 organisation_id,
-                form.category_ids.data or [],
+                [i for i in (form.category_ids.data or []) if i is not None],
                 answers_from(form),
             )
         except Invalid as error:

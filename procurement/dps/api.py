@@ -1,0 +1,129 @@
+"""JSON API for the dynamic purchasing system: the same services as the pages."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from marketplace.access import public
+from marketplace.db import get_by_id
+from marketplace.errors import NotFound
+from marketplace.extensions import db
+from procurement.dps import queries, services
+from procurement.dps.models import Category, PurchasingSystem
+from procurement.dps.schemas import (
+    ApplicationDecisionSchema,
+    ApplicationSchema,
+    ApplyInputSchema,
+    AssessmentSchema,
+    ExtensionSchema,
+    RegisterEntrySchema,
+    SystemSchema,
+)
+
+dps = Blueprint("dps_api", __name__, url_prefix="/api/v1/dps", description="Dynamic purchasing")
+blueprints = [dps]
+
+
+@dps.get("/systems")
+@dps.response(200, SystemSchema(many=True))
+def systems():
+    return queries.systems(db.session)
+
+
+@dps.post("/systems")
+@dps.arguments(SystemSchema)
+@dps.response(201, SystemSchema)
+def create_system(data):
+    """Procurement officers: a system with its categories."""
+    system = services.create_system(
+        db.session,
+        current_user,
+        data["organisation_id"],
+        data["title"],
+        data["regime"].value,
+        data["scope"],
+        data["starts_on"],
+        data["ends_on"],
+        [(c.get("name"), c.get("definition")) for c in data["categories"]],
+    )
+    db.session.commit()
+    return system
+
+
+@dps.get("/systems/<int:system_id>")
+@dps.response(200, SystemSchema)
+def system(system_id):
+    found = get_by_id(db.session, PurchasingSystem, system_id)
+    if found is None:
+        raise NotFound("There is no such purchasing system")
+    return found
+
+
+@dps.post("/systems/<int:system_id>/applications")
+@dps.arguments(ApplyInputSchema)
+@dps.response(201, ApplicationSchema)
+def apply(data, system_id):
+    """Apply to categories, answering the selection questionnaire (keys as in the bank)."""
+    application = services.apply(
+        db.session,
+        current_user,
+        system_id,
+        data["organisation_id"],
+        data["category_ids"],
+        data["answers"],
+    )
+    db.session.commit()
+    return application
+
+
+@dps.get("/applications/<int:application_id>")
+@dps.response(200, ApplicationSchema)
+def application(application_id):
+    """Your own application, or one in a system you run; anyone else's is a 404."""
+    return services.visible_application(db.session, current_user, application_id)
+
+
+@dps.get("/applications/<int:application_id>/assessment")
+@dps.response(200, AssessmentSchema(many=True))
+def assessment(application_id):
+    return services.assessment(
+        services.visible_application(db.session, current_user, application_id)
+    )
+
+
+@dps.post("/applications/<int:application_id>/decision")
+@dps.arguments(ApplicationDecisionSchema)
+@dps.response(200, ApplicationSchema)
+def decide(data, application_id):
+    """admit, reject (reasons required) or more_information (reasons required)."""
+    found = services.decide(
+        db.session,
+        current_user,
+        application_id,
+        data["decision"],
+        data.get("reasons"),
+        data.get("version"),
+    )
+    db.session.commit()
+    return found
+
+
+@dps.post("/applications/<int:application_id>/extension")
+@dps.arguments(ExtensionSchema)
+@dps.response(200, ApplicationSchema)
+def extend(data, application_id):
+    found = services.extend(db.session, current_user, application_id, data["reason"])
+    db.session.commit()
+    return found
+
+
+@dps.get("/categories/<int:category_id>/register")
+@dps.response(200, RegisterEntrySchema(many=True))
+@public
+def register(category_id):
+    """The public register of admitted suppliers, with the state of their assurance."""
+    category = get_by_id(db.session, Category, category_id)
+    if category is None:
+        raise NotFound("There is no such category")
+    return queries.register(db.session, category)

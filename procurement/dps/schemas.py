@@ -1,0 +1,76 @@
+"""JSON shapes of the dynamic purchasing system. Types and presence only; rules in services."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from marketplace.accounts.schemas import ID_RANGE, OrganisationSummarySchema
+from procurement.dps.models import ApplicationStatus, Regime
+
+
+class CategorySchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    definition = fields.Str()
+
+
+class SystemSchema(Schema):
+    id = fields.Int(dump_only=True)
+    organisation = fields.Nested(OrganisationSummarySchema, dump_only=True)
+    organisation_id = fields.Int(load_only=True, required=True, validate=ID_RANGE)
+    title = fields.Str(required=True, validate=validate.Length(max=20_000))
+    regime = fields.Enum(Regime, by_value=True, required=True)
+    scope = fields.Str(required=True, validate=validate.Length(max=20_000))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    categories = fields.List(fields.Nested(CategorySchema), required=True)
+    decision_working_days = fields.Int(dump_only=True, attribute="rules.decision_days")
+    minimum_tender_days = fields.Int(dump_only=True, attribute="rules.min_tender_days")
+
+
+class ApplyInputSchema(Schema):
+    organisation_id = fields.Int(required=True, validate=ID_RANGE)
+    category_ids = fields.List(fields.Int(validate=ID_RANGE), required=True)
+    answers = fields.Dict(keys=fields.Str(validate=validate.Length(max=60)), required=True)
+
+
+class AssessmentSchema(Schema):
+    key = fields.Str()
+    question = fields.Str()
+    answer = fields.Raw(allow_none=True)
+    rule = fields.Str()
+    result = fields.Bool(allow_none=True)
+
+
+class ApplicationSchema(Schema):
+    id = fields.Int()
+    system_id = fields.Int()
+    organisation = fields.Nested(OrganisationSummarySchema)
+    categories = fields.List(fields.Nested(CategorySchema))
+    status = fields.Enum(ApplicationStatus, by_value=True)
+    submitted_at = fields.AwareDateTime()
+    due_on = fields.Date()
+    deadline = fields.Date()
+    extension_reason = fields.Str(allow_none=True)
+    information_request = fields.Str(allow_none=True)
+    reasons = fields.Str(allow_none=True)
+    answers = fields.Dict()
+    version = fields.Int()
+
+
+class ApplicationDecisionSchema(Schema):
+    decision = fields.Str(required=True, validate=validate.Length(max=30))
+    reasons = fields.Str(allow_none=True, validate=validate.Length(max=20_000))
+    version = fields.Int(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class ExtensionSchema(Schema):
+    reason = fields.Str(required=True, validate=validate.Length(max=20_000))
+
+
+class RegisterEntrySchema(Schema):
+    supplier = fields.Nested(OrganisationSummarySchema, attribute="admission.organisation")
+    admitted_at = fields.AwareDateTime(attribute="admission.admitted_at")
+    expired = fields.List(fields.Str())
+    expiring = fields.List(fields.Str())
+    invitable = fields.Bool()
