@@ -18,6 +18,7 @@ from marketplace.accounts.models import OrganisationKind as Kind
 from marketplace.accounts.models import Role, User
 from marketplace.matches import demo as match_demo
 from marketplace.solutions import demo as solution_demo
+from procurement.dps import demo as dps_demo
 from procurement.testbeds import demo as testbed_demo
 
 DEMO_PASSWORD = "harbour-lantern-meadow-42"  # noqa: S105 - printed for demo sign-ins
@@ -155,6 +156,7 @@ def steps(session: Session) -> Iterator[str]:
     yield from solution_demo.engagement_steps(session)
     yield from match_demo.steps(session)
     yield from testbed_demo.steps(session)
+    yield from dps_demo.steps(session)
 
 
 def step_count() -> int:
@@ -167,6 +169,8 @@ def step_count() -> int:
         + solution_demo.ENGAGEMENT_STEPS
         + len(match_demo.DECISIONS)
         + len(testbed_demo.TESTBEDS)
+        + 1
+        + len(dps_demo.APPLICATIONS)
     )
 
 
