@@ -336,3 +336,28 @@ def create_application(system, supplier: User | None = None, categories=None, **
     )
     db.session.commit()
     return application, supplier
+
+
+def create_listing(system, supplier: User | None = None, **changes):
+    """An admitted supplier's market-ready product listed in the system's first category."""
+    from procurement.dps import services as dps
+
+    application, supplier = create_application(system, supplier)
+    officer = next(
+        m.user
+        for m in system.organisation.memberships
+        if m.is_active and m.role == Role.PROCUREMENT_OFFICER
+    )
+    dps.decide(db.session, officer, application.id, "admit")
+    solution = changes.pop("solution", None) or create_solution(supplier)
+    listing = dps.list_product(
+        db.session,
+        supplier,
+        system.categories[0].id,
+        solution.id,
+        changes.get("price", "£4 per patient per month"),
+        changes.get("terms", "12 months, 3 months' notice"),
+        changes.get("service_levels", "99.9% availability; support 8am to 6pm"),
+    )
+    db.session.commit()
+    return listing

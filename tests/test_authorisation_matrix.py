@@ -206,6 +206,11 @@ ACCESS = {
     "dps_api.decide": TOKEN_OBJECT,
     "dps_api.extend": TOKEN_OBJECT,
     "dps_api.register": PUBLIC,
+    "dps.list_product": OBJECT,  # only suppliers admitted to the category
+    "dps.withdraw_listing": OBJECT,
+    "dps_api.list_product": TOKEN_OBJECT,
+    "dps_api.listings": PUBLIC,
+    "dps_api.withdraw_listing": TOKEN_OBJECT,
 }
 
 # Where one URL's methods have different rules.
@@ -264,6 +269,7 @@ API_BODIES = {
     "dps_api.apply": {"organisation_id": 1, "category_ids": [1], "answers": {}},
     "dps_api.decide": {"decision": "admit"},
     "dps_api.extend": {"reason": "R"},
+    "dps_api.list_product": {"solution_id": 1, "price": "P", "terms": "T", "service_levels": "S"},
 }
 
 ACTORS = [None, "no role", *Role]
@@ -310,6 +316,7 @@ def objects(app_context):
     agreement, _, _ = factories.create_agreement("live")
     system, _ = factories.create_system()
     dps_application, _ = factories.create_application(system)
+    listing = factories.create_listing(system)
     db.session.commit()
     return {
         "adoption_id": record.id,
@@ -332,6 +339,7 @@ def objects(app_context):
         "system_id": system.id,
         "application_id": dps_application.id,
         "category_id": system.categories[0].id,
+        "listing_id": listing.id,
     }
 
 

@@ -60,17 +60,19 @@ def decide_fit(
         raise Conflict(LOST_RACE)
     lifecycle.guard(side, feedback.status.value if feedback else None, status.value)
     fit = _current_fit(session, challenge, solution, side)
-    if feedback is None:
-        feedback = MatchFeedback(challenge_id=challenge.id, solution_id=solution.id, side=side)
-        session.add(feedback)
-    feedback.status = status
-    feedback.reason = reason
-    feedback.decided_by_id = actor.id
-    feedback.decided_at = utcnow()
-    feedback.score = fit.score if fit else None
-    feedback.components = fit.components if fit else None
     try:
         with session.begin_nested():  # a savepoint: a lost race leaves the request usable
+            if feedback is None:
+                feedback = MatchFeedback(
+                    challenge_id=challenge.id, solution_id=solution.id, side=side
+                )
+                session.add(feedback)
+            feedback.status = status
+            feedback.reason = reason
+            feedback.decided_by_id = actor.id
+            feedback.decided_at = utcnow()
+            feedback.score = fit.score if fit else None
+            feedback.components = fit.components if fit else None
             session.flush()
     except (IntegrityError, StaleDataError):
         raise Conflict(LOST_RACE) from None

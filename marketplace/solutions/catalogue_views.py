@@ -12,6 +12,7 @@ from marketplace.access import public
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.solutions import catalogue
+from procurement.dps import queries as dps_queries
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue", template_folder="templates")
 
@@ -56,6 +57,7 @@ def product(solution_id: int):
         solution=solution,
         adoptions=catalogue.adoptions_of(db.session, solution),
         assured=catalogue.assurance_complete(solution),
+        dps_listings=dps_queries.listings(db.session, solution_id=solution.id),
     )
 
 

@@ -17,6 +17,8 @@ from procurement.dps.schemas import (
     ApplyInputSchema,
     AssessmentSchema,
     ExtensionSchema,
+    ListingInputSchema,
+    ListingSchema,
     RegisterEntrySchema,
     SystemSchema,
 )
@@ -127,3 +129,39 @@ def register(category_id):
     if category is None:
         raise NotFound("There is no such category")
     return queries.register(db.session, category)
+
+
+@dps.post("/categories/<int:category_id>/listings")
+@dps.arguments(ListingInputSchema)
+@dps.response(201, ListingSchema)
+def list_product(data, category_id):
+    """An admitted supplier lists a market-ready (or test-bed evaluated) product."""
+    listing = services.list_product(
+        db.session,
+        current_user,
+        category_id,
+        data["solution_id"],
+        data["price"],
+        data["terms"],
+        data["service_levels"],
+    )
+    db.session.commit()
+    return listing
+
+
+@dps.get("/categories/<int:category_id>/listings")
+@dps.response(200, ListingSchema(many=True))
+@public
+def listings(category_id):
+    category = get_by_id(db.session, Category, category_id)
+    if category is None:
+        raise NotFound("There is no such category")
+    return [v.listing for v in queries.listings(db.session, category)]
+
+
+@dps.delete("/listings/<int:listing_id>")
+@dps.response(200, ListingSchema)
+def withdraw_listing(listing_id):
+    listing = services.withdraw_listing(db.session, current_user, listing_id)
+    db.session.commit()
+    return listing

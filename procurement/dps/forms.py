@@ -87,3 +87,10 @@ def answers_form(prefill: dict | None = None, categories=()) -> FlaskForm:
 
 def answers_from(form) -> dict:
     return {q.key: getattr(form, q.key).data for q in questions.BANK}
+
+
+class ListingForm(FlaskForm):
+    solution_id = RadioField("Product", coerce=optional_int, validate_choice=False)
+    price = TextAreaField("Price")
+    terms = TextAreaField("Terms")
+    service_levels = TextAreaField("Service levels")

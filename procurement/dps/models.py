@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
-from marketplace.solutions.models import LabelledEnum
+from marketplace.solutions.models import LabelledEnum, Solution
 
 
 class Regime(LabelledEnum):
@@ -199,5 +199,38 @@ class Admission(Base):
             unique=True,
             sqlite_where=sa.text("removed_at IS NULL"),
             postgresql_where=sa.text("removed_at IS NULL"),
+        ),
+    )
+
+
+class Listing(Base):
+    """An admitted supplier's product in a category, with its commercial terms. Shown with the
+    evaluated test beds behind it."""
+
+    __tablename__ = "dps_listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_categories.id"), index=True)
+    solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    listed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    price: Mapped[str] = mapped_column(sa.Text)
+    terms: Mapped[str] = mapped_column(sa.Text)
+    service_levels: Mapped[str] = mapped_column(sa.Text)
+    listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    category: Mapped[Category] = relationship()
+    solution: Mapped[Solution] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        sa.Index(
+            "uq_dps_listings_current",
+            "category_id",
+            "solution_id",
+            unique=True,
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
         ),
     )

@@ -12,14 +12,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts import policy
+from marketplace.solutions.models import Solution
 from procurement.dps import questions
 from procurement.dps.models import (
     Admission,
     Application,
     ApplicationStatus,
     Category,
+    Listing,
     PurchasingSystem,
 )
+from procurement.testbeds import queries as testbed_queries
 
 EXPIRING_WITHIN = timedelta(days=30)
 
@@ -154,3 +157,49 @@ def register_csv(entries: list[RegisterEntry], category: Category) -> str:
 def _safe(text: str) -> str:
     """No cell a spreadsheet would run as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@dataclass(frozen=True)
+class ListingView:
+    listing: Listing
+    evidence: list  # completed test beds evaluated as met or partly met
+
+
+def listings(session: Session, category: Category | None = None, solution_id: int | None = None):
+    """Current listings, each with the evaluated test beds behind it."""
+    statement = sa.select(Listing).where(Listing.withdrawn_at.is_(None)).order_by(Listing.listed_at)
+    if category is not None:
+        statement = statement.where(Listing.category_id == category.id)
+    if solution_id is not None:
+        statement = statement.where(Listing.solution_id == solution_id)
+    return [
+        ListingView(listing, testbed_queries.evidence_for(session, listing.solution_id))
+        for listing in session.scalars(statement)
+    ]
+
+
+def listable_solutions(session: Session, user, category: Category) -> list[Solution]:
+    """The person's organisation's published solutions, if that organisation is admitted."""
+    organisation_ids = [
+        m.organisation_id
+        for m in user.active_memberships
+        if policy.may_manage_solutions_for(user, m.organisation_id)
+    ]
+    admitted = set(
+        session.scalars(
+            sa.select(Admission.organisation_id).where(
+                Admission.category_id == category.id,
+                Admission.removed_at.is_(None),
+                Admission.organisation_id.in_(organisation_ids),
+            )
+        )
+    )
+    if not admitted:
+        return []
+    return list(
+        session.scalars(
+            sa.select(Solution)
+            .where(Solution.organisation_id.in_(admitted), Solution.published_at.is_not(None))
+            .order_by(Solution.title)
+        )
+    )

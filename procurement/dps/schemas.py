@@ -74,3 +74,22 @@ class RegisterEntrySchema(Schema):
     expired = fields.List(fields.Str())
     expiring = fields.List(fields.Str())
     invitable = fields.Bool()
+
+
+class ListingInputSchema(Schema):
+    solution_id = fields.Int(required=True, validate=ID_RANGE)
+    price = fields.Str(required=True, validate=validate.Length(max=20_000))
+    terms = fields.Str(required=True, validate=validate.Length(max=20_000))
+    service_levels = fields.Str(required=True, validate=validate.Length(max=20_000))
+
+
+class ListingSchema(Schema):
+    id = fields.Int()
+    category_id = fields.Int()
+    solution_id = fields.Int()
+    organisation = fields.Nested(OrganisationSummarySchema)
+    price = fields.Str()
+    terms = fields.Str()
+    service_levels = fields.Str()
+    listed_at = fields.AwareDateTime()
+    withdrawn_at = fields.AwareDateTime(allow_none=True)

@@ -15,7 +15,7 @@ from marketplace.accounts.models import Organisation, Role, User
 from marketplace.db import flush_or_conflict, get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.services import members_with_roles, notify
-from marketplace.solutions.models import Solution
+from marketplace.solutions.models import Maturity, Solution
 from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
 from procurement.dps import calendar, questions
 from procurement.dps.models import (
@@ -23,10 +23,12 @@ from procurement.dps.models import (
     Application,
     ApplicationStatus,
     Category,
+    Listing,
     PurchasingSystem,
     Regime,
     SelectionQuestion,
 )
+from procurement.testbeds import queries as testbed_queries
 
 OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.MORE_INFORMATION)
 
@@ -295,16 +297,16 @@ def decide(
         application.decided_by_id, application.decided_at = actor.id, now
     flush_or_conflict(session, "application")
     if decision == "admit":
-        for category in application.categories:
-            session.add(
-                Admission(
-                    organisation_id=application.organisation_id,
-                    category=category,
-                    application=application,
-                )
-            )
         try:
-            with session.begin_nested():
+            with session.begin_nested():  # a savepoint: a lost race leaves the request usable
+                for category in application.categories:
+                    session.add(
+                        Admission(
+                            organisation_id=application.organisation_id,
+                            category=category,
+                            application=application,
+                        )
+                    )
                 session.flush()
         except IntegrityError:
             raise Conflict("This supplier is already admitted to one of these categories") from None
@@ -414,4 +416,95 @@ def _tell_supplier(session, application: Application) -> None:
         people,
         f"Your application to “{application.system.title}” {what}.",
         f"/dps/applications/{application.id}",
+    )
+
+
+# --- listings -----------------------------------------------------------------------------
+
+
+def list_product(
+    session: Session, actor: User, category_id, solution_id, price, terms, service_levels
+) -> Listing:
+    """An admitted supplier lists one of its products in the category. Evidence gate: the
+    product must be market-ready or have a test bed evaluated as met or partly met."""
+    category = get_by_id(session, Category, category_id)
+    if category is None:
+        raise NotFound("There is no such category")
+    suppliers = {
+        m.organisation_id
+        for m in actor.active_memberships
+        if policy.may_manage_solutions_for(actor, m.organisation_id)
+    }
+    if not any(_admitted(session, o, category.id) for o in suppliers):
+        raise Forbidden(f"Your organisation is not admitted to “{category.name}”")
+    solution = get_by_id(session, Solution, solution_id)
+    errors = FieldErrors()
+    if (
+        solution is None
+        or solution.organisation_id not in suppliers
+        or not _admitted(session, solution.organisation_id, category.id)
+    ):
+        errors.add("solution_id", "Choose a product of your admitted organisation")
+        errors.raise_if_any()
+    price = clean_text(errors, "price", price, label="the price", max_length=2000, required=True)
+    terms = clean_text(errors, "terms", terms, label="the terms", max_length=5000, required=True)
+    service_levels = clean_text(
+        errors,
+        "service_levels",
+        service_levels,
+        label="the service levels",
+        max_length=5000,
+        required=True,
+    )
+    if solution.status != "published":
+        errors.add("solution_id", "Only a published solution can be listed")
+    elif not (
+        solution.maturity == Maturity.MARKET_READY
+        or testbed_queries.evidence_for(session, solution.id)
+    ):
+        errors.add(
+            "solution_id",
+            "List a market-ready product, or one with a test bed evaluated as met or partly met",
+        )
+    errors.raise_if_any()
+    listing = Listing(
+        category=category,
+        solution=solution,
+        organisation_id=solution.organisation_id,
+        listed_by_id=actor.id,
+        price=price,
+        terms=terms,
+        service_levels=service_levels,
+    )
+    try:
+        with session.begin_nested():  # a savepoint: a lost race leaves the request usable
+            session.add(listing)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("This product is already listed in this category") from None
+    audit.record(session, actor, "dps.listed", listing, {"solution": solution.id})
+    return listing
+
+
+def withdraw_listing(session: Session, actor: User, listing_id) -> Listing:
+    listing = get_by_id(session, Listing, listing_id)
+    if listing is None or listing.withdrawn_at is not None:
+        raise NotFound("There is no such listing")
+    if not policy.may_manage_solutions_for(actor, listing.organisation_id):
+        raise Forbidden("Only the supplier can withdraw its listing")
+    listing.withdrawn_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "dps.listing_withdrawn", listing)
+    return listing
+
+
+def _admitted(session: Session, organisation_id: int, category_id: int) -> bool:
+    return bool(
+        session.scalar(
+            sa.select(Admission.id).where(
+                Admission.organisation_id == organisation_id,
+                Admission.category_id == category_id,
+                Admission.removed_at.is_(None),
+            )
+        )
     )

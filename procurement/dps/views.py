@@ -16,7 +16,14 @@ from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.forms import form_version, show_errors
 from procurement.dps import queries, questions, services
-from procurement.dps.forms import DecisionForm, ExtendForm, SystemForm, answers_form, answers_from
+from procurement.dps.forms import (
+    DecisionForm,
+    ExtendForm,
+    ListingForm,
+    SystemForm,
+    answers_form,
+    answers_from,
+)
 from procurement.dps.models import Category, PurchasingSystem
 
 bp = Blueprint("dps", __name__, url_prefix="/dps", template_folder="templates")
@@ -255,7 +262,49 @@ def register(category_id: int):
         "dps/register.html",
         category=category,
         entries=queries.register(db.session, category),
+        listings=queries.listings(db.session, category),
+        can_list=current_user.is_authenticated
+        and bool(queries.listable_solutions(db.session, current_user, category)),
     )
+
+
+@bp.route("/categories/<int:category_id>/list", methods=["GET", "POST"])
+def list_product(category_id: int):
+    category = _category(category_id)
+    solutions = queries.listable_solutions(db.session, current_user, category)
+    if not solutions:
+        raise Forbidden(f"Your organisation is not admitted to “{category.name}”")
+    form = ListingForm()
+    form.solution_id.choices = [(s.id, s.title) for s in solutions]
+    if form.is_submitted() and form.validate():
+        try:
+            services.list_product(
+                db.session,
+                current_user,
+                category_id,
+                form.solution_id.data,
+                form.price.data,
+                form.terms.data,
+                form.service_levels.data,
+            )
+        except Invalid as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Listed. Buyers now see it in the category and the catalogue.", "success")
+            return redirect(url_for("dps.register", category_id=category_id))
+    return render_template("dps/list.html", category=category, form=form), (
+        422 if form.is_submitted() else 200
+    )
+
+
+@bp.post("/listings/<int:listing_id>/withdraw")
+def withdraw_listing(listing_id: int):
+    listing = services.withdraw_listing(db.session, current_user, listing_id)
+    db.session.commit()
+    flash("Listing withdrawn.", "success")
+    return redirect(url_for("dps.register", category_id=listing.category_id))
 
 
 @bp.get("/categories/<int:category_id>/register.csv")

@@ -800,18 +800,21 @@ def _moved(session, actor, agreement, action: str, data: dict | None = None) -> 
 
 def _new_version(session, actor, agreement, change: str) -> AgreementVersion:
     number = (agreement.current_version.number + 1) if agreement.current_version else 1
-    version = AgreementVersion(
-        agreement=agreement,
-        number=number,
-        terms=snapshot_terms(agreement),
-        measures=[snapshot_measure(m) for m in agreement.measures],
-        change=change[:200],
-        created_by_id=actor.id,
-    )
-    session.add(version)
-    agreement.updated_at = utcnow()  # any change, measures included, makes older forms stale
+    terms = snapshot_terms(agreement)
+    measures = [snapshot_measure(m) for m in agreement.measures]
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # a savepoint: a lost race leaves the request usable
+            version = AgreementVersion(
+                agreement_id=agreement.id,
+                number=number,
+                terms=terms,
+                measures=measures,
+                change=change[:200],
+                created_by_id=actor.id,
+            )
+            session.add(version)
+            agreement.versions.append(version)
+            agreement.updated_at = utcnow()  # any change, measures too, makes older forms stale
             session.flush()
     except (IntegrityError, StaleDataError):
         raise Conflict("Someone else changed this agreement at the same time. Reload it.") from None
