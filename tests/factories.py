@@ -361,3 +361,41 @@ def create_listing(system, supplier: User | None = None, **changes):
     )
     db.session.commit()
     return listing
+
+
+def create_call_off(system, buyer: User | None = None, **overrides):
+    """A call-off in the system's first category, published by a procurement officer of a
+    trust; every admitted supplier is invited."""
+    from datetime import date, timedelta
+
+    from procurement.dps import call_offs
+
+    if buyer is None:
+        buyer = create_user(role=Role.PROCUREMENT_OFFICER)
+    values = {
+        "category_id": system.categories[0].id,
+        "buyer_organisation_id": buyer.active_memberships[0].organisation_id,
+        "title": "Remote monitoring for 400 heart failure patients",
+        "requirement": "Home monitoring of weight, blood pressure and symptoms, with alerts.",
+        "closes_on": date.today() + timedelta(days=14),
+        "criteria": [("Quality", 60), ("Price", 30), ("Social value", 10)],
+        **overrides,
+    }
+    call_off = call_offs.publish(db.session, buyer, **values)
+    db.session.commit()
+    return call_off, buyer
+
+
+def admitted_supplier(system, **answers):
+    """A supplier admitted to the system's first category."""
+    from procurement.dps import services as dps
+
+    application, supplier = create_application(system, **answers)
+    officer = next(
+        m.user
+        for m in system.organisation.memberships
+        if m.is_active and m.role == Role.PROCUREMENT_OFFICER
+    )
+    dps.decide(db.session, officer, application.id, "admit")
+    db.session.commit()
+    return supplier

@@ -234,3 +234,143 @@ class Listing(Base):
             postgresql_where=sa.text("withdrawn_at IS NULL"),
         ),
     )
+
+
+class CallOff(TimestampMixin, Base):
+    """A buyer's competition among the suppliers admitted to one category. Bids are sealed
+    until it closes; exactly one award, enforced by the database."""
+
+    __tablename__ = "dps_call_offs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_categories.id"), index=True)
+    buyer_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    requirement: Mapped[str] = mapped_column(sa.Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    category: Mapped[Category] = relationship()
+    buyer_organisation: Mapped[Organisation] = relationship()
+    criteria: Mapped[list[AwardCriterion]] = relationship(
+        back_populates="call_off", order_by="AwardCriterion.id"
+    )
+    invitations: Mapped[list[Invitation]] = relationship(back_populates="call_off")
+    bids: Mapped[list[Bid]] = relationship(back_populates="call_off", order_by="Bid.id")
+    clarifications: Mapped[list[Clarification]] = relationship(
+        back_populates="call_off", order_by="Clarification.id"
+    )
+    award: Mapped[Award | None] = relationship(back_populates="call_off")
+
+    def is_closed(self, now: datetime) -> bool:
+        return now >= self.closes_at
+
+
+class AwardCriterion(Base):
+    __tablename__ = "dps_award_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_off_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_call_offs.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    weight: Mapped[int]  # percent; a call-off's weights add up to 100
+
+    call_off: Mapped[CallOff] = relationship(back_populates="criteria")
+
+    __table_args__ = (sa.CheckConstraint("weight > 0 AND weight <= 100", name="weight_percent"),)
+
+
+class Invitation(Base):
+    __tablename__ = "dps_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_off_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_call_offs.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    call_off: Mapped[CallOff] = relationship(back_populates="invitations")
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("call_off_id", "organisation_id", name="uq_dps_invitations_once"),
+    )
+
+
+class Clarification(Base):
+    """A bidder's question and the buyer's answer, published to every bidder without saying
+    who asked."""
+
+    __tablename__ = "dps_clarifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_off_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_call_offs.id"), index=True)
+    asked_by_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    question: Mapped[str] = mapped_column(sa.Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    call_off: Mapped[CallOff] = relationship(back_populates="clarifications")
+
+
+class Bid(Base):
+    __tablename__ = "dps_bids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_off_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_call_offs.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    price: Mapped[int]  # whole pounds
+    proposal: Mapped[str] = mapped_column(sa.Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    call_off: Mapped[CallOff] = relationship(back_populates="bids")
+    organisation: Mapped[Organisation] = relationship()
+    scores: Mapped[list[Score]] = relationship(back_populates="bid")
+
+    __table_args__ = (
+        sa.UniqueConstraint("call_off_id", "organisation_id", name="uq_dps_bids_one_each"),
+        sa.CheckConstraint("price >= 0", name="price_not_negative"),
+    )
+
+
+class Score(Base):
+    __tablename__ = "dps_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_bids.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_award_criteria.id"))
+    score: Mapped[int]  # 0 to 10
+    scored_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    bid: Mapped[Bid] = relationship(back_populates="scores")
+    criterion: Mapped[AwardCriterion] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("bid_id", "criterion_id", name="uq_dps_scores_once"),
+        sa.CheckConstraint("score >= 0 AND score <= 10", name="score_scale"),
+    )
+
+
+class Award(Base):
+    """The one award of a call-off: the unique call-off id makes a second award impossible,
+    however two officers race."""
+
+    __tablename__ = "dps_awards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_off_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_call_offs.id"))
+    bid_id: Mapped[int] = mapped_column(sa.ForeignKey("dps_bids.id"))
+    contract_value: Mapped[int]
+    reasons: Mapped[str] = mapped_column(sa.Text)
+    awarded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    awarded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    call_off: Mapped[CallOff] = relationship(back_populates="award")
+    bid: Mapped[Bid] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("call_off_id", name="uq_dps_awards_one_per_call_off"),
+        sa.CheckConstraint("contract_value >= 0", name="value_not_negative"),
+    )
