@@ -34,7 +34,7 @@ def competition(session):
         system, cyber_essentials_expiry=(date.today() + timedelta(days=1)).isoformat()
     )
     # Its Cyber Essentials lapses before the call-off is published.
-    application = session.scalars(sa.select(Application)).all()[-1]
+    application = session.scalars(sa.select(Application).order_by(Application.id)).all()[-1]
     application.answers = {**application.answers, "cyber_essentials_expiry": "2020-01-01"}
     session.commit()
     call_off, buyer = factories.create_call_off(system)
