@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.solutions import api as solutions_api
     from marketplace.solutions import views as solution_views
     from procurement.dps import api as dps_api
+    from procurement.dps import call_off_views
     from procurement.dps import views as dps_views
     from procurement.testbeds import api as testbeds_api
     from procurement.testbeds import views as testbed_views
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notification_views.bp)
     app.register_blueprint(testbed_views.bp)
     app.register_blueprint(dps_views.bp)
+    app.register_blueprint(call_off_views.bp)
     app.register_blueprint(api_docs.bp)
     for blueprint in (
         accounts_api.blueprints

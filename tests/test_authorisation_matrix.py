@@ -19,6 +19,7 @@ from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import notify
 from marketplace.solutions import adoption
+from procurement.dps import call_offs
 from tests import factories
 from tests.conftest import TEST_CONFIG, csrf_from
 
@@ -211,6 +212,15 @@ ACCESS = {
     "dps_api.list_product": TOKEN_OBJECT,
     "dps_api.listings": PUBLIC,
     "dps_api.withdraw_listing": TOKEN_OBJECT,
+    "call_offs.index": SIGNED_IN,
+    "call_offs.new": OFFICER,
+    "call_offs.show": OBJECT,
+    "call_offs.bid": OBJECT,
+    "call_offs.ask": OBJECT,
+    "call_offs.answer": OBJECT,
+    "call_offs.score": OBJECT,
+    "call_offs.award": OBJECT,
+    "call_offs.results_csv": OBJECT,
 }
 
 # Where one URL's methods have different rules.
@@ -317,6 +327,11 @@ def objects(app_context):
     system, _ = factories.create_system()
     dps_application, _ = factories.create_application(system)
     listing = factories.create_listing(system)
+    call_off, _ = factories.create_call_off(system)
+    clarification = call_offs.ask(
+        db.session, listing.solution.created_by, call_off.id, "Which systems must it link to?"
+    )
+    bid = call_offs.submit_bid(db.session, listing.solution.created_by, call_off.id, 100, "Bid")
     db.session.commit()
     return {
         "adoption_id": record.id,
@@ -340,6 +355,9 @@ def objects(app_context):
         "application_id": dps_application.id,
         "category_id": system.categories[0].id,
         "listing_id": listing.id,
+        "call_off_id": call_off.id,
+        "clarification_id": clarification.id,
+        "bid_id": bid.id,
     }
 
 

@@ -52,7 +52,7 @@ def publish(
     is current. The closing date is no earlier than the regime allows."""
     category = get_by_id(session, Category, category_id)
     if category is None:
-        raise NotFound("There is no such category")
+        raise Invalid({"category_id": "Choose the category to buy from"})
     buyer = get_by_id(session, Organisation, buyer_organisation_id)
     if buyer is None or buyer.kind.value not in BUYING_KINDS:
         raise Invalid({"buyer_organisation_id": "Choose the NHS organisation that is buying"})

@@ -94,3 +94,42 @@ class ListingForm(FlaskForm):
     price = TextAreaField("Price")
     terms = TextAreaField("Terms")
     service_levels = TextAreaField("Service levels")
+
+
+class CallOffForm(FlaskForm):
+    category_id = RadioField("Category", coerce=optional_int, validate_choice=False)
+    buyer_organisation_id = RadioField(
+        "Buying organisation", coerce=optional_int, validate_choice=False
+    )
+    title = StringField("Title")
+    requirement = TextAreaField("The requirement")
+    closes_on = DatePartsField("Closing date")
+    criteria = TextAreaField("Award criteria")
+
+    def criteria_pairs(self) -> list[tuple[str, int | None]]:
+        """One per line, as "Name: weight"."""
+        pairs = []
+        for line in (self.criteria.data or "").splitlines():
+            if line.strip():
+                name, _, weight = line.rpartition(":")
+                pairs.append((name.strip(), optional_int(weight.strip())))
+        return pairs
+
+
+class BidForm(FlaskForm):
+    price = StringField("Total price (£)")
+    proposal = TextAreaField("Your proposal")
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(
+        "Your question (published with the answer to every bidder, without your name)"
+    )
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField("Answer")
+
+
+class AwardForm(FlaskForm):
+    contract_value = StringField("Contract value (£)")
