@@ -221,6 +221,14 @@ ACCESS = {
     "call_offs.score": OBJECT,
     "call_offs.award": OBJECT,
     "call_offs.results_csv": OBJECT,
+    "dps_api.publish_call_off": TOKEN_OBJECT,
+    "dps_api.call_off": TOKEN_OBJECT,
+    "dps_api.bid": TOKEN_OBJECT,
+    "dps_api.ask": TOKEN_OBJECT,
+    "dps_api.answer": TOKEN_OBJECT,
+    "dps_api.score": TOKEN_OBJECT,
+    "dps_api.award": TOKEN_OBJECT,
+    "dps_api.results": TOKEN_OBJECT,
 }
 
 # Where one URL's methods have different rules.
@@ -280,6 +288,19 @@ API_BODIES = {
     "dps_api.decide": {"decision": "admit"},
     "dps_api.extend": {"reason": "R"},
     "dps_api.list_product": {"solution_id": 1, "price": "P", "terms": "T", "service_levels": "S"},
+    "dps_api.publish_call_off": {
+        "category_id": 1,
+        "buyer_organisation_id": 1,
+        "title": "T",
+        "requirement": "R",
+        "closes_on": "2030-01-01",
+        "criteria": [{"name": "Quality", "weight": 100}],
+    },
+    "dps_api.bid": {"price": 1, "proposal": "P"},
+    "dps_api.ask": {"question": "Q"},
+    "dps_api.answer": {"answer": "A"},
+    "dps_api.score": {"criterion_id": 1, "score": 5},
+    "dps_api.award": {"contract_value": 1},
 }
 
 ACTORS = [None, "no role", *Role]

@@ -9,17 +9,26 @@ from marketplace.access import public
 from marketplace.db import get_by_id
 from marketplace.errors import NotFound
 from marketplace.extensions import db
-from procurement.dps import queries, services
+from procurement.dps import call_offs, queries, services
 from procurement.dps.models import Category, PurchasingSystem
 from procurement.dps.schemas import (
     ApplicationDecisionSchema,
     ApplicationSchema,
     ApplyInputSchema,
     AssessmentSchema,
+    BidInputSchema,
+    BidSchema,
+    CallOffSchema,
+    ClarificationAnswerSchema,
+    ClarificationQuestionSchema,
+    ClarificationSchema,
+    ContractValueSchema,
     ExtensionSchema,
     ListingInputSchema,
     ListingSchema,
     RegisterEntrySchema,
+    ResultSchema,
+    ScoreInputSchema,
     SystemSchema,
 )
 
@@ -165,3 +174,88 @@ def withdraw_listing(listing_id):
     listing = services.withdraw_listing(db.session, current_user, listing_id)
     db.session.commit()
     return listing
+
+
+# --- call-offs ----------------------------------------------------------------------------
+
+
+@dps.post("/call-offs")
+@dps.arguments(CallOffSchema)
+@dps.response(201, CallOffSchema)
+def publish_call_off(data):
+    """A buyer's procurement officer publishes; every eligible admitted supplier is invited."""
+    call_off = call_offs.publish(
+        db.session,
+        current_user,
+        data["category_id"],
+        data["buyer_organisation_id"],
+        data["title"],
+        data["requirement"],
+        data["closes_on"],
+        [(c["name"], c["weight"]) for c in data["criteria"]],
+    )
+    db.session.commit()
+    return call_off
+
+
+@dps.get("/call-offs/<int:call_off_id>")
+@dps.response(200, CallOffSchema)
+def call_off(call_off_id):
+    return call_offs.visible(db.session, current_user, call_off_id)
+
+
+@dps.post("/call-offs/<int:call_off_id>/bids")
+@dps.arguments(BidInputSchema)
+@dps.response(200, BidSchema)
+def bid(data, call_off_id):
+    """Submit or replace your sealed bid before the closing time."""
+    found = call_offs.submit_bid(
+        db.session, current_user, call_off_id, data["price"], data["proposal"]
+    )
+    db.session.commit()
+    return found
+
+
+@dps.post("/call-offs/<int:call_off_id>/clarifications")
+@dps.arguments(ClarificationQuestionSchema)
+@dps.response(201, ClarificationSchema)
+def ask(data, call_off_id):
+    found = call_offs.ask(db.session, current_user, call_off_id, data["question"])
+    db.session.commit()
+    return found
+
+
+@dps.post("/clarifications/<int:clarification_id>/answer")
+@dps.arguments(ClarificationAnswerSchema)
+@dps.response(200, ClarificationSchema)
+def answer(data, clarification_id):
+    found = call_offs.answer(db.session, current_user, clarification_id, data["answer"])
+    db.session.commit()
+    return found
+
+
+@dps.post("/bids/<int:bid_id>/scores")
+@dps.arguments(ScoreInputSchema)
+@dps.response(200, BidSchema)
+def score(data, bid_id):
+    found = call_offs.score(db.session, current_user, bid_id, data["criterion_id"], data["score"])
+    db.session.commit()
+    return found.bid
+
+
+@dps.post("/call-offs/<int:call_off_id>/award")
+@dps.arguments(ContractValueSchema)
+@dps.response(200, CallOffSchema)
+def award(data, call_off_id):
+    """Award to the best weighted score; exactly one award per call-off."""
+    found = call_offs.award(db.session, current_user, call_off_id, data["contract_value"])
+    db.session.commit()
+    return found.call_off
+
+
+@dps.get("/call-offs/<int:call_off_id>/results")
+@dps.response(200, ResultSchema(many=True))
+def results(call_off_id):
+    """The buyer's ranking, once the call-off has closed."""
+    call_offs.sealed_bids(db.session, current_user, call_off_id)
+    return call_offs.results(call_offs.visible(db.session, current_user, call_off_id))

@@ -54,10 +54,12 @@ def publish(
     if category is None:
         raise Invalid({"category_id": "Choose the category to buy from"})
     buyer = get_by_id(session, Organisation, buyer_organisation_id)
-    if buyer is None or buyer.kind.value not in BUYING_KINDS:
+    if buyer is None:
         raise Invalid({"buyer_organisation_id": "Choose the NHS organisation that is buying"})
     if not policy.may_run_purchasing_for(actor, buyer.id):
         raise Forbidden("Only a procurement officer of the buying organisation runs a call-off")
+    if buyer.kind.value not in BUYING_KINDS:
+        raise Invalid({"buyer_organisation_id": "Only an NHS trust or ICB buys through a call-off"})
     errors = FieldErrors()
     title = clean_line(errors, "title", title, label="the title", max_length=200)
     requirement = clean_text(

@@ -93,3 +93,78 @@ class ListingSchema(Schema):
     service_levels = fields.Str()
     listed_at = fields.AwareDateTime()
     withdrawn_at = fields.AwareDateTime(allow_none=True)
+
+
+class CriterionSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(required=True, validate=validate.Length(max=20_000))
+    weight = fields.Int(required=True, validate=validate.Range(min=-(2**31), max=2**31 - 1))
+
+
+class ClarificationSchema(Schema):
+    id = fields.Int(dump_only=True)
+    question = fields.Str()
+    answer = fields.Str(allow_none=True)
+
+
+class AwardSchema(Schema):
+    bid_id = fields.Int()
+    contract_value = fields.Int()
+    reasons = fields.Str()
+    awarded_at = fields.AwareDateTime()
+
+
+class CallOffSchema(Schema):
+    id = fields.Int(dump_only=True)
+    category_id = fields.Int(required=True, validate=ID_RANGE)
+    buyer_organisation_id = fields.Int(required=True, validate=ID_RANGE)
+    title = fields.Str(required=True, validate=validate.Length(max=20_000))
+    requirement = fields.Str(required=True, validate=validate.Length(max=20_000))
+    closes_on = fields.Date(required=True, load_only=True)
+    closes_at = fields.AwareDateTime(dump_only=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True)
+    invited = fields.Function(lambda c: len(c.invitations), dump_only=True)
+    clarifications = fields.Function(
+        lambda c: [
+            {"question": q.question, "answer": q.answer} for q in c.clarifications if q.answer
+        ],
+        dump_only=True,
+    )
+    award = fields.Nested(AwardSchema, allow_none=True, dump_only=True)
+
+
+class BidInputSchema(Schema):
+    price = fields.Raw(required=True, metadata={"type": "integer"})
+    proposal = fields.Str(required=True, validate=validate.Length(max=50_000))
+
+
+class BidSchema(Schema):
+    id = fields.Int()
+    call_off_id = fields.Int()
+    organisation = fields.Nested(OrganisationSummarySchema)
+    price = fields.Int()
+    proposal = fields.Str()
+    submitted_at = fields.AwareDateTime()
+
+
+class ClarificationQuestionSchema(Schema):
+    question = fields.Str(required=True, validate=validate.Length(max=20_000))
+
+
+class ClarificationAnswerSchema(Schema):
+    answer = fields.Str(required=True, validate=validate.Length(max=20_000))
+
+
+class ScoreInputSchema(Schema):
+    criterion_id = fields.Int(required=True, validate=ID_RANGE)
+    score = fields.Int(required=True, validate=validate.Range(min=-(2**31), max=2**31 - 1))
+
+
+class ContractValueSchema(Schema):
+    contract_value = fields.Raw(required=True, metadata={"type": "integer"})
+
+
+class ResultSchema(Schema):
+    rank = fields.Int()
+    total = fields.Float()
+    bid = fields.Nested(BidSchema)

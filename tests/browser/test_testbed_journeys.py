@@ -64,9 +64,7 @@ def test_both_parties_sign_and_print(visit, app_context, chromium, live_server):
     supplier = Visit(chromium.new_page(), live_server)
     sign_in_through_the_page(supplier, innovator.email)
     supplier.goto(f"/testbeds/{agreement.id}")
-    supplier.page.get_by_role(
-        "button", name="for " + agreement.innovator_organisation.name
-    ).click()
+    supplier.page.get_by_role("button", name="for " + agreement.innovator_organisation.name).click()
     expect(supplier.page.get_by_role("status")).to_contain_text("Signed by both parties")
     check_page(supplier, problems)
     supplier.page.get_by_role("link", name="Printable agreement").click()
