@@ -171,6 +171,7 @@ def step_count() -> int:
         + len(testbed_demo.TESTBEDS)
         + 1
         + len(dps_demo.APPLICATIONS)
+        + 3  # listings, and two call-offs
     )
 
 

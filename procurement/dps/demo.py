@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organisation, Role, User
 from marketplace.db import utcnow
-from procurement.dps import calendar, services
+from marketplace.solutions.models import Solution
+from procurement.dps import calendar, call_offs, services
 
 TITLE = "Riverside and Millbrook digital health DPS"
 CATEGORIES = [
@@ -113,3 +114,69 @@ def steps(session: Session) -> Iterator[str]:
             )
             session.flush()
         yield f"application {name}"
+    yield from _listings_and_call_offs(session, system)
+
+
+def _listings_and_call_offs(session: Session, system) -> Iterator[str]:
+    """Admitted suppliers list their market-ready products; a trust runs two call-offs, one
+    open and one awarded."""
+    for admission in sorted(
+        (a for c in system.categories for a in _admissions(session, c)), key=lambda a: a.id
+    ):
+        solutions = session.scalars(
+            sa.select(Solution)
+            .where(
+                Solution.organisation_id == admission.organisation_id,
+                Solution.published_at.is_not(None),
+            )
+            .order_by(Solution.id)
+        )
+        for solution in solutions:
+            if solution.maturity is None or solution.maturity.value != "market_ready":
+                continue
+            services.list_product(
+                session,
+                solution.created_by,
+                admission.category_id,
+                solution.id,
+                "From £3.50 per patient per month; volume discounts above 500 patients.",
+                "12-month call-off contract, extendable by 12 months; 3 months' notice.",
+                "99.9% availability; clinical support line 8am to 8pm, 7 days.",
+            )
+    yield "listings"
+    buyer = session.scalar(sa.select(User).filter_by(email="procurement@riverside.example"))
+    remote = system.categories[0]
+    for title, closed in (
+        ("Remote monitoring for 400 people with heart failure", False),
+        ("Virtual ward monitoring for frailty, winter 2026", True),
+    ):
+        call_off = call_offs.publish(
+            session,
+            buyer,
+            remote.id,
+            next(m.organisation_id for m in buyer.active_memberships),
+            title,
+            "Home monitoring with alerts to the community team, integrated with SystmOne.",
+            date.today() + timedelta(days=14),
+            [("Quality", 60), ("Price", 30), ("Social value", 10)],
+        )
+        bidders = [i.organisation for i in call_off.invitations]
+        for n, organisation in enumerate(bidders):
+            supplier = next(m.user for m in organisation.memberships if m.is_active)
+            call_offs.submit_bid(
+                session, supplier, call_off.id, 96_000 + 9_000 * n, "Our monitoring service."
+            )
+        if closed:
+            call_off.closes_at = utcnow() - timedelta(days=2)  # it closed two days ago
+            session.flush()
+            for n, bid in enumerate(call_off.bids):
+                for criterion, value in zip(call_off.criteria, (8 - n, 7 + n, 6), strict=True):
+                    call_offs.score(session, buyer, bid.id, criterion.id, value)
+            call_offs.award(session, buyer, call_off.id, 96_000)
+        yield f"call-off {title}"
+
+
+def _admissions(session: Session, category):
+    from procurement.dps.models import Admission
+
+    return session.scalars(sa.select(Admission).filter_by(category_id=category.id)).all()
