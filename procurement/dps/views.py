@@ -242,7 +242,7 @@ def answer_request(application_id: int):
         form=form,
         bank=questions.BANK,
         rules=_rules(application.system),
-        request=application.information_request,
+        information_request=application.information_request,
     ), 422 if form.is_submitted() else 200
 
 

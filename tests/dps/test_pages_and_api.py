@@ -69,6 +69,7 @@ def test_a_supplier_applies_and_an_officer_admits_through_the_pages(app, setup):
     exported = app.test_client().get(f"/dps/categories/{setup['categories'][0]}/register.csv")
 
     assert form.status_code == 200 and "At least £5,000,000" in form.text
+    assert 'name="category_ids"' in form.text and "Apply to join" in form.text
     assert applied.status_code == 302 and "To decide (1)" in queue.text
     assert "Pass" in page.text and "For the officer" in page.text
     assert decided.status_code == 302
