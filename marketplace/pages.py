@@ -45,19 +45,14 @@ def navigation_items(user) -> list[dict[str, str]]:
     reached by the person's name in the header's account area, not repeated here."""
     if not getattr(user, "is_authenticated", False):
         return _mark_current([{"text": "Catalogue", "href": "/catalogue"}])
-    items = [{"text": "Home", "href": "/"}, {"text": "Challenges", "href": "/challenges"}]
+    # A person's own work first: the header folds whatever does not fit into "More".
+    items = [{"text": "Home", "href": "/"}]
     if user.has_role(Role.SERVICE_LEAD):
         items.append({"text": "Your challenges", "href": "/challenges/mine"})
-    items.append({"text": "Solutions", "href": "/solutions"})
-    items.append({"text": "Catalogue", "href": "/catalogue"})
-    items.append({"text": "Adoption", "href": "/adoptions"})
-    items.append({"text": "Enquiries", "href": "/enquiries"})
-    items.append({"text": "Test beds", "href": "/testbeds"})
-    items.append({"text": "Purchasing", "href": "/dps"})
     if user.has_role(Role.INNOVATOR) or user.has_role(Role.FELLOW):
         items.append({"text": "Your solutions", "href": "/solutions/mine"})
-        items.append({"text": "Your responses", "href": "/challenges/responses/mine"})
         items.append({"text": "Challenges that fit", "href": "/matches"})
+        items.append({"text": "Your responses", "href": "/challenges/responses/mine"})
     if policy.is_innovation_team(user):
         items += [
             {"text": "Review", "href": "/challenges/review"},
@@ -66,6 +61,15 @@ def navigation_items(user) -> list[dict[str, str]]:
             {"text": "People", "href": "/admin/users"},
             {"text": "Audit log", "href": "/admin/audit"},
         ]
+    items += [
+        {"text": "Challenges", "href": "/challenges"},
+        {"text": "Solutions", "href": "/solutions"},
+        {"text": "Catalogue", "href": "/catalogue"},
+        {"text": "Test beds", "href": "/testbeds"},
+        {"text": "Purchasing", "href": "/dps"},
+        {"text": "Adoption", "href": "/adoptions"},
+        {"text": "Enquiries", "href": "/enquiries"},
+    ]
     items.append({"text": "API", "href": "/api/v1/docs"})
     return _mark_current(items)
 
