@@ -196,6 +196,7 @@ ACCESS = {
     "dps.extend": OBJECT,
     "dps.answer_request": OBJECT,
     "dps.withdraw": OBJECT,
+    "dps.renew": OBJECT,
     "dps.register": PUBLIC,
     "dps.register_csv": PUBLIC,
     "dps_api.systems": TOKEN,

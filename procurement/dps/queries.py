@@ -53,6 +53,7 @@ class Queue:
     overdue: list[Application]
     waiting_for_supplier: list[Application]
     decided: list[Application]
+    assurance: list  # RegisterEntry with expired or expiring assurance
 
 
 def queue(session: Session, system: PurchasingSystem, today: date | None = None) -> Queue:
@@ -76,6 +77,12 @@ def queue(session: Session, system: PurchasingSystem, today: date | None = None)
             key=lambda a: a.decided_at,
             reverse=True,
         )[:20],
+        assurance=[
+            entry
+            for category in system.categories
+            for entry in register(session, category, today)
+            if entry.expired or entry.expiring
+        ],
     )
 
 

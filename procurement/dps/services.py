@@ -508,3 +508,33 @@ def _admitted(session: Session, organisation_id: int, category_id: int) -> bool:
             )
         )
     )
+
+
+# --- renewing assurance -------------------------------------------------------------------
+
+RENEWABLE = [q.key for q in questions.BANK if q.expires] + ["cyber_essentials", "dspt"]
+
+
+def renew_assurance(session: Session, actor: User, application_id, answers: dict) -> Application:
+    """An admitted supplier updates assurance that lapses (insurance, Cyber Essentials, DSPT).
+    The new answers must pass the system's rules; invitations resume once nothing is expired."""
+    application = _for_supplier(session, actor, application_id)
+    if application.status != ApplicationStatus.ADMITTED:
+        raise InvalidTransition("Only an admitted supplier renews its assurance")
+    errors = FieldErrors()
+    given = {k: answers[k] for k in RENEWABLE if answers.get(k) not in (None, "")}
+    merged = {**application.answers, **given}
+    cleaned = questions.clean_answers(merged, errors)
+    rules = {q.key: q.rule for q in application.system.questions}
+    for key in RENEWABLE:
+        if (
+            key not in errors
+            and questions.check(rules.get(key), cleaned[key], date.today()) is False
+        ):
+            rule = questions.rule_text(rules.get(key), questions.BY_KEY[key])
+            errors.add(key, f"Does not meet the rule: {rule}")
+    errors.raise_if_any()
+    application.answers = cleaned
+    flush_or_conflict(session, "application")
+    audit.record(session, actor, "dps.assurance_renewed", application)
+    return application

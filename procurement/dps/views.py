@@ -246,6 +246,32 @@ def answer_request(application_id: int):
     ), 422 if form.is_submitted() else 200
 
 
+@bp.route("/applications/<int:application_id>/assurance", methods=["GET", "POST"])
+def renew(application_id: int):
+    """An admitted supplier renews assurance that lapses."""
+    application = services.visible_application(db.session, current_user, application_id)
+    form = answers_form(application.answers, application.categories)
+    if form.is_submitted() and form.validate():
+        try:
+            services.renew_assurance(db.session, current_user, application_id, answers_from(form))
+        except Invalid as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Assurance renewed.", "success")
+            return redirect(url_for("dps.application", application_id=application_id))
+    renewable = [q for q in questions.BANK if q.key in services.RENEWABLE]
+    return render_template(
+        "dps/apply.html",
+        system=application.system,
+        form=form,
+        bank=renewable,
+        rules=_rules(application.system),
+        renewing=True,
+    ), 422 if form.is_submitted() else 200
+
+
 @bp.post("/applications/<int:application_id>/withdraw")
 def withdraw(application_id: int):
     services.withdraw(db.session, current_user, application_id)

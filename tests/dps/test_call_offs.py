@@ -14,7 +14,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.models import Notification
-from procurement.dps import call_offs
+from procurement.dps import call_offs, queries, services
 from procurement.dps.models import Application, Award, Bid, CallOff
 from tests import factories
 
@@ -191,3 +191,24 @@ def test_two_officers_awarding_at_once_leave_exactly_one_award(app, session, dat
     session.expire_all()
     assert session.scalar(sa.select(sa.func.count()).select_from(Award)) == 1
     assert session.scalar(sa.select(sa.func.count()).select_from(Bid)) == 1
+
+
+def test_renewed_assurance_restores_invitations(session, competition):
+    *_, lapsed, system = competition
+    application = session.scalars(
+        sa.select(Application).where(Application.organisation_id == _org(lapsed))
+    ).one()
+
+    with pytest.raises(Invalid) as error:
+        services.renew_assurance(
+            session, lapsed, application.id, {"cyber_essentials_expiry": "2021-01-01"}
+        )
+    assert "cyber_essentials_expiry" in error.value.fields
+    services.renew_assurance(
+        session, lapsed, application.id, {"cyber_essentials_expiry": "2099-12-31"}
+    )
+    queue = queries.queue(session, system)
+    later, _ = factories.create_call_off(system)
+
+    assert _org(lapsed) in {i.organisation_id for i in later.invitations}
+    assert queue.assurance == []
