@@ -50,14 +50,14 @@ def publish(
 ) -> CallOff:
     """Publish and invite, at once, every supplier admitted to the category whose assurance
     is current. The closing date is no earlier than the regime allows."""
+    if buyer_organisation_id is None:
+        raise Invalid({"buyer_organisation_id": "Choose the NHS organisation that is buying"})
+    buyer = get_by_id(session, Organisation, buyer_organisation_id)
+    if buyer is None or not policy.may_run_purchasing_for(actor, buyer.id):
+        raise Forbidden("Only a procurement officer of the buying organisation runs a call-off")
     category = get_by_id(session, Category, category_id)
     if category is None:
         raise Invalid({"category_id": "Choose the category to buy from"})
-    buyer = get_by_id(session, Organisation, buyer_organisation_id)
-    if buyer is None:
-        raise Invalid({"buyer_organisation_id": "Choose the NHS organisation that is buying"})
-    if not policy.may_run_purchasing_for(actor, buyer.id):
-        raise Forbidden("Only a procurement officer of the buying organisation runs a call-off")
     if buyer.kind.value not in BUYING_KINDS:
         raise Invalid({"buyer_organisation_id": "Only an NHS trust or ICB buys through a call-off"})
     errors = FieldErrors()

@@ -49,10 +49,10 @@ def create_system(
 ) -> PurchasingSystem:
     """A purchasing system with its categories; it asks the whole question bank with the
     bank's default pass rules."""
-    organisation = get_by_id(session, Organisation, organisation_id)
-    if organisation is None:
+    if organisation_id is None:
         raise Invalid({"organisation_id": "Choose the organisation that runs the system"})
-    if not policy.may_run_purchasing_for(actor, organisation.id):
+    organisation = get_by_id(session, Organisation, organisation_id)
+    if organisation is None or not policy.may_run_purchasing_for(actor, organisation.id):
         raise Forbidden("Only a procurement officer of the organisation can set up its system")
     errors = FieldErrors()
     title = clean_line(errors, "title", title, label="the title", max_length=200)
