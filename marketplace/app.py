@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts import admin_views
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts import views as accounts_views
+    from marketplace.impact import views as impact_views
     from marketplace.matches import api as matches_api
     from marketplace.matches import views as match_views
     from marketplace.notifications import api as notifications_api
@@ -130,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(match_views.bp)
     app.register_blueprint(notification_views.bp)
+    app.register_blueprint(impact_views.bp)
     app.register_blueprint(testbed_views.bp)
     app.register_blueprint(dps_views.bp)
     app.register_blueprint(call_off_views.bp)

@@ -70,6 +70,8 @@ def navigation_items(user) -> list[dict[str, str]]:
         {"text": "Adoption", "href": "/adoptions"},
         {"text": "Enquiries", "href": "/enquiries"},
     ]
+    if policy.may_view_impact(user):
+        items.append({"text": "Impact", "href": "/impact"})
     items.append({"text": "API", "href": "/api/v1/docs"})
     return _mark_current(items)
 

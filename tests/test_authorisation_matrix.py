@@ -29,6 +29,7 @@ TEAM = "innovation team"  # pages: others get 403
 LEAD = "service lead"  # pages: service leads only, others get 403
 INNOVATOR = "innovator or fellow"  # pages: innovators and fellows only, others get 403
 OFFICER = "procurement officer"  # pages: procurement officers only, others get 403
+PARTNER = "partner organisation"  # pages: anyone acting for a trust, ICB or council (403 otherwise)
 OBJECT = "object rule"  # pages: only people tied to the object (none of the actors here) pass
 TOKEN = "token"  # API: any valid personal access token, else 401
 TOKEN_TEAM = "token, innovation team"  # API: 401 without a token, 403 for other roles
@@ -197,6 +198,8 @@ ACCESS = {
     "dps.answer_request": OBJECT,
     "dps.withdraw": OBJECT,
     "dps.renew": OBJECT,
+    "impact.dashboard": PARTNER,
+    "impact.figure_csv": PARTNER,
     "dps.register": PUBLIC,
     "dps.register_csv": PUBLIC,
     "dps_api.systems": TOKEN,
@@ -380,6 +383,7 @@ def objects(app_context):
         "call_off_id": call_off.id,
         "clarification_id": clarification.id,
         "bid_id": bid.id,
+        "key": "testbeds",
     }
 
 
@@ -417,6 +421,8 @@ def _expected(access: str, actor) -> str:
     if access == INNOVATOR and actor not in (Role.INNOVATOR, Role.FELLOW):
         return "forbidden"
     if access == OFFICER and actor is not Role.PROCUREMENT_OFFICER:
+        return "forbidden"
+    if access == PARTNER and actor == "no role":  # the actors here all act for NHS trusts
         return "forbidden"
     if access in (OBJECT, TOKEN_OBJECT):
         return "forbidden"

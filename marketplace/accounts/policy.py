@@ -286,3 +286,16 @@ def may_view_application(user, application) -> bool:
     return may_manage_solutions_for(user, application.organisation_id) or may_run_purchasing_for(
         user, application.system.organisation_id
     )
+
+
+# --- the programme's impact view -------------------------------------------------------------
+
+PARTNER_KINDS = {"nhs_trust", "icb", "local_authority"}
+
+
+def may_view_impact(user) -> bool:
+    """The innovation team and the partnership's own organisations (trusts, ICB, council)."""
+    return is_innovation_team(user) or (
+        _signed_in(user)
+        and any(m.organisation.kind.value in PARTNER_KINDS for m in user.active_memberships)
+    )

@@ -104,6 +104,7 @@ def test_innovation_team_pages(visit, app_context):
         "/admin/memberships",
         "/admin/users",
         "/admin/audit",
+        "/impact",
         "/api/v1/docs",
     ):
         visit.goto(path)
