@@ -200,6 +200,15 @@ class Agreement(TimestampMixin, Base):
         sa.CheckConstraint(
             "status != 'completed' OR outcome IS NOT NULL", name="completed_has_outcome"
         ),
+        # One running agreement per challenge and solution, even if "draft" is pressed twice.
+        sa.Index(
+            "uq_testbed_agreements_one_running",
+            "challenge_id",
+            "solution_id",
+            unique=True,
+            sqlite_where=sa.text("status NOT IN ('completed', 'terminated')"),
+            postgresql_where=sa.text("status NOT IN ('completed', 'terminated')"),
+        ),
     )
 
     @property

@@ -216,8 +216,12 @@ def start_agreement(session: Session, actor: User, challenge_id, solution_id) ->
         supplier_safety_case=solution.dcb0129_in_place,
         supplier_safety_officer=solution.clinical_safety_officer,
     )
-    session.add(agreement)
-    session.flush()
+    try:
+        with session.begin_nested():  # a double submission loses here, not with a 500
+            session.add(agreement)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("There is already a test bed for this challenge and solution") from None
     _new_version(session, actor, agreement, "Drafted from the accepted fit")
     audit.record(
         session,

@@ -316,3 +316,19 @@ def test_absurd_numbers_are_refused(session, value):
         services.add_measure(session, lead, agreement.id, {**MEASURE, "target": value})
 
     assert "target" in error.value.fields
+
+
+def test_the_database_keeps_one_running_agreement_per_pair(session):
+    agreement, lead, _ = factories.create_agreement()
+    duplicate = Agreement(
+        challenge_id=agreement.challenge_id,
+        solution_id=agreement.solution_id,
+        host_organisation_id=agreement.host_organisation_id,
+        innovator_organisation_id=agreement.innovator_organisation_id,
+        created_by_id=lead.id,
+        title="Pressed twice",
+    )
+    session.add(duplicate)
+
+    with pytest.raises(sa.exc.IntegrityError):
+        session.flush()
