@@ -19,8 +19,8 @@ def show_errors(form: FlaskForm, error: Invalid) -> None:
 
 def form_version(form: FlaskForm) -> int | None:
     """The version a form was opened at (its hidden ``version`` field), for optimistic locking."""
-    value = form.version.data
-    return int(value) if value and str(value).isdigit() else None
+    value = str(form.version.data or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 10 else None
 
 
 def has_errors(form: FlaskForm) -> bool:

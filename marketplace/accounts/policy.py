@@ -280,6 +280,16 @@ def may_apply_as_supplier(user, organisation: Organisation) -> bool:
     return organisation.is_approved and may_manage_solutions_for(user, organisation.id)
 
 
+def may_decide_application(user, application) -> bool:
+    """The system's procurement officers, unless the applicant is their own organisation or
+    one they act for as a supplier."""
+    return (
+        may_run_purchasing_for(user, application.system.organisation_id)
+        and application.organisation_id != application.system.organisation_id
+        and not may_manage_solutions_for(user, application.organisation_id)
+    )
+
+
 def may_view_application(user, application) -> bool:
     """The supplier's own people and the system's procurement officers; nobody else, not even
     another supplier."""

@@ -86,8 +86,8 @@ def purchasing(session: Session) -> Figure:
         sa.select(Category.name, sa.func.count(Admission.id))
         .join(Admission, Admission.category_id == Category.id)
         .where(Admission.removed_at.is_(None))
-        .group_by(Category.name)
-        .order_by(Category.name)
+        .group_by(Category.id, Category.name)
+        .order_by(Category.name, Category.id)
     ).all()
     rows = [[f"Admitted: {name}", n] for name, n in admitted]
     awards = session.execute(

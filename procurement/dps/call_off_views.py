@@ -33,7 +33,9 @@ def _buying_organisations():
 def index():
     mine = [
         c
-        for c in db.session.scalars(sa.select(CallOff).order_by(CallOff.closes_at.desc()))
+        for c in db.session.scalars(
+            sa.select(CallOff).order_by(CallOff.closes_at.desc(), CallOff.id.desc())
+        )
         if _can_see(c)
     ]
     return render_template(

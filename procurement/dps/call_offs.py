@@ -36,6 +36,7 @@ from procurement.dps.models import (
 
 BUYING_KINDS = {"nhs_trust", "icb"}
 CLOSING_TIME = time(12, 0)  # noon UTC on the closing date
+MAX_POUNDS = 2_000_000_000  # amounts are stored as 32-bit whole pounds
 
 
 def publish(
@@ -65,7 +66,12 @@ def publish(
     requirement = clean_text(
         errors, "requirement", requirement, label="the requirement", max_length=10000, required=True
     )
-    minimum = utcnow().date() + timedelta(days=category.system.rules.min_tender_days)
+    if not category.system.is_open(utcnow().date()):
+        raise InvalidTransition("This purchasing system is not open: no new call-offs")
+    days = category.system.rules.min_tender_days
+    # Closing at noon on the closing date must leave the full period from now.
+    earliest = utcnow() + timedelta(days=days)
+    minimum = earliest.date() + timedelta(days=1 if earliest.time() > CLOSING_TIME else 0)
     if not hasattr(closes_on, "isoformat") or isinstance(closes_on, datetime):
         errors.add("closes_on", "Enter a real closing date")
     elif closes_on < minimum:
@@ -152,6 +158,8 @@ def visible(session: Session, actor: User, call_off_id) -> CallOff:
 def _bidder_organisation(session, actor, call_off) -> int | None:
     for membership in actor.active_memberships:
         organisation_id = membership.organisation_id
+        if organisation_id == call_off.buyer_organisation_id:
+            continue  # the buyer does not bid in its own competition
         if policy.may_manage_solutions_for(actor, organisation_id) and eligible(
             session, call_off, organisation_id
         ):
@@ -176,12 +184,16 @@ def submit_bid(session: Session, actor: User, call_off_id, price, proposal) -> B
     bid = session.scalar(
         sa.select(Bid).filter_by(call_off_id=call_off.id, organisation_id=organisation_id)
     )
-    if bid is None:
-        bid = Bid(call_off=call_off, organisation_id=organisation_id, submitted_by_id=actor.id)
-        session.add(bid)
-    bid.price, bid.proposal, bid.submitted_at = amount, proposal, utcnow()
-    bid.submitted_by_id = actor.id
-    session.flush()
+    try:
+        with session.begin_nested():  # a double submission loses here, not with a 500
+            if bid is None:
+                bid = Bid(call_off_id=call_off.id, organisation_id=organisation_id)
+                session.add(bid)
+            bid.price, bid.proposal, bid.submitted_at = amount, proposal, utcnow()
+            bid.submitted_by_id = actor.id
+            session.flush()
+    except IntegrityError:
+        raise Conflict("Your bid was just submitted from elsewhere. Reload the page.") from None
     audit.record(session, actor, "dps.bid_submitted", call_off, {"organisation": organisation_id})
     return bid
 
@@ -192,8 +204,8 @@ def _pounds(errors: FieldErrors, name: str, value) -> int | None:
     except (TypeError, ValueError):
         errors.add(name, "Enter an amount in whole pounds, like 120000")
         return None
-    if not 0 <= amount <= 10**11:
-        errors.add(name, "Enter an amount between £0 and £100 billion")
+    if not 0 <= amount <= MAX_POUNDS:
+        errors.add(name, f"Enter an amount between £0 and £{MAX_POUNDS:,}")
         return None
     return amount
 
@@ -233,10 +245,15 @@ def answer(session: Session, actor: User, clarification_id, text) -> Clarificati
     clarification.answer, clarification.answered_at = text, utcnow()
     session.flush()
     audit.record(session, actor, "dps.clarification_answered", call_off)
-    for invitation in call_off.invitations:
+    bidders = {i.organisation_id for i in call_off.invitations} | {
+        e.admission.organisation_id
+        for e in queries.register(session, call_off.category)
+        if e.invitable
+    }
+    for organisation_id in sorted(bidders):
         _tell_supplier(
             session,
-            invitation.organisation_id,
+            organisation_id,
             call_off,
             f"A clarification was published for “{call_off.title}”.",
         )
@@ -256,9 +273,9 @@ def sealed_bids(session: Session, actor: User, call_off_id) -> list[Bid]:
 
 def score(session: Session, actor: User, bid_id, criterion_id, value) -> Score:
     bid = get_by_id(session, Bid, bid_id)
-    if bid is None:
-        raise NotFound("There is no such bid")
-    call_off = _buyer(session, actor, bid.call_off_id)
+    if bid is None or not policy.may_run_purchasing_for(actor, bid.call_off.buyer_organisation_id):
+        raise NotFound("There is no such bid")  # a bidder learns nothing of rival bids
+    call_off = bid.call_off
     if not call_off.is_closed(utcnow()):
         raise InvalidTransition("Bids stay sealed until the call-off closes")
     if call_off.award is not None:
@@ -326,6 +343,10 @@ def award(session: Session, actor: User, call_off_id, contract_value) -> Award:
         f"Highest weighted score: {best.total:g} out of 100 "
         f"({', '.join(f'{c.name} {c.weight}%' for c in call_off.criteria)})."
     )
+    if len(ranked) > 1 and ranked[1].total == best.total:
+        reasons += " Tied on score: the lower price decided" + (
+            ", then the earlier bid." if ranked[1].bid.price == best.bid.price else "."
+        )
     try:
         with session.begin_nested():  # the unique call-off id lets only one award in
             record = Award(

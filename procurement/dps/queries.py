@@ -32,7 +32,7 @@ def systems(session: Session) -> list[PurchasingSystem]:
         session.scalars(
             sa.select(PurchasingSystem)
             .options(selectinload(PurchasingSystem.categories))
-            .order_by(PurchasingSystem.starts_on.desc())
+            .order_by(PurchasingSystem.starts_on.desc(), PurchasingSystem.id)
         )
     )
 

@@ -174,7 +174,7 @@ def _typed(question: Question, value, errors: FieldErrors):
         errors.add(field, "Answer yes or no")
         return None
     if question.kind == "choice":
-        if value not in {v for v, _ in question.choices}:
+        if not isinstance(value, str) or value not in {v for v, _ in question.choices}:
             errors.add(field, "Choose an answer from the list")
             return None
         return value

@@ -29,8 +29,8 @@ class SystemSchema(Schema):
 
 
 class ApplyInputSchema(Schema):
-    organisation_id = fields.Int(required=True, validate=ID_RANGE)
-    category_ids = fields.List(fields.Int(validate=ID_RANGE), required=True)
+    organisation_id = fields.Int(required=True, strict=True, validate=ID_RANGE)
+    category_ids = fields.List(fields.Int(strict=True, validate=ID_RANGE), required=True)
     answers = fields.Dict(keys=fields.Str(validate=validate.Length(max=60)), required=True)
 
 
@@ -77,7 +77,7 @@ class RegisterEntrySchema(Schema):
 
 
 class ListingInputSchema(Schema):
-    solution_id = fields.Int(required=True, validate=ID_RANGE)
+    solution_id = fields.Int(required=True, strict=True, validate=ID_RANGE)
     price = fields.Str(required=True, validate=validate.Length(max=20_000))
     terms = fields.Str(required=True, validate=validate.Length(max=20_000))
     service_levels = fields.Str(required=True, validate=validate.Length(max=20_000))
@@ -98,7 +98,9 @@ class ListingSchema(Schema):
 class CriterionSchema(Schema):
     id = fields.Int(dump_only=True)
     name = fields.Str(required=True, validate=validate.Length(max=20_000))
-    weight = fields.Int(required=True, validate=validate.Range(min=-(2**31), max=2**31 - 1))
+    weight = fields.Int(
+        required=True, strict=True, validate=validate.Range(min=-(2**31), max=2**31 - 1)
+    )
 
 
 class ClarificationSchema(Schema):
@@ -116,8 +118,8 @@ class AwardSchema(Schema):
 
 class CallOffSchema(Schema):
     id = fields.Int(dump_only=True)
-    category_id = fields.Int(required=True, validate=ID_RANGE)
-    buyer_organisation_id = fields.Int(required=True, validate=ID_RANGE)
+    category_id = fields.Int(required=True, strict=True, validate=ID_RANGE)
+    buyer_organisation_id = fields.Int(required=True, strict=True, validate=ID_RANGE)
     title = fields.Str(required=True, validate=validate.Length(max=20_000))
     requirement = fields.Str(required=True, validate=validate.Length(max=20_000))
     closes_on = fields.Date(required=True, load_only=True)
@@ -156,8 +158,10 @@ class ClarificationAnswerSchema(Schema):
 
 
 class ScoreInputSchema(Schema):
-    criterion_id = fields.Int(required=True, validate=ID_RANGE)
-    score = fields.Int(required=True, validate=validate.Range(min=-(2**31), max=2**31 - 1))
+    criterion_id = fields.Int(required=True, strict=True, validate=ID_RANGE)
+    score = fields.Int(
+        required=True, strict=True, validate=validate.Range(min=-(2**31), max=2**31 - 1)
+    )
 
 
 class ContractValueSchema(Schema):

@@ -322,6 +322,8 @@ def extend(session: Session, actor: User, application_id, reason) -> Application
         raise InvalidTransition("Only an application awaiting a decision can be extended")
     if application.extended_to is not None:
         raise InvalidTransition("The decision has already been extended once")
+    if date.today() > application.due_on:
+        raise InvalidTransition("The deadline has passed: decide now rather than extend it")
     errors = FieldErrors()
     reason = clean_text(
         errors, "reason", reason, label="the reason", max_length=2000, required=True
@@ -382,8 +384,11 @@ def visible_application(session: Session, actor: User, application_id) -> Applic
 
 def _for_officer(session, actor, application_id) -> Application:
     application = visible_application(session, actor, application_id)
-    if not policy.may_run_purchasing_for(actor, application.system.organisation_id):
-        raise Forbidden("Only the system's procurement officers decide applications")
+    if not policy.may_decide_application(actor, application):
+        raise Forbidden(
+            "Only the system's procurement officers decide applications, and never their own "
+            "organisation's"
+        )
     return application
 
 

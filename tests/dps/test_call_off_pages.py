@@ -86,7 +86,8 @@ def test_publish_bid_score_and_award_through_the_pages(app):
     assert too_soon.status_code == 422 and "at least 10 days" in too_soon.text
     assert published.status_code == 302
     assert "Submit sealed bid" in page.text and bid.status_code == 302
-    assert "Our service" not in sealed.text  # sealed until closing
+    assert sealed.status_code == 200 and "Heart failure monitoring" in sealed.text
+    assert "Our service" not in sealed.text and "98,000" not in sealed.text  # sealed
     assert scored.status_code == 302 and awarded.status_code == 302
     assert "yes" in results.text.splitlines()[1] and "83" in results.text
     with app.app_context():

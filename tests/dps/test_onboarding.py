@@ -135,6 +135,8 @@ def test_applying_twice_to_the_same_category_is_refused(session):
         ({"companies_house": "<b>1</b>"}, "companies_house"),
         ({"notes": "x" * 2001}, "notes"),
         ({"dtac": None}, "dtac"),
+        ({"size": ["small"]}, "size"),
+        ({"dspt": {"met": True}}, "dspt"),
     ],
 )
 def test_bad_answers_are_named_and_nothing_is_stored(session, changes, field):
@@ -144,8 +146,7 @@ def test_bad_answers_are_named_and_nothing_is_stored(session, changes, field):
         factories.create_application(system, **changes)
 
     assert field in error.value.fields
-    session.rollback()
-    assert _count(session, Application) == 0
+    assert _count(session, Application) == 0  # nothing was added before the refusal
 
 
 def test_who_may_decide_and_who_may_see(session):
@@ -229,3 +230,14 @@ def test_a_system_needs_categories_and_sensible_dates(session):
     assert {"categories", "ends_on", "regime"} <= set(error.value.fields)
     with pytest.raises(Forbidden):
         factories.create_system(factories.create_user(role=Role.SERVICE_LEAD))
+
+
+def test_an_officer_cannot_decide_for_their_own_organisation(session):
+    system, officer = factories.create_system()
+    application, _ = factories.create_application(system)
+    application.organisation_id = system.organisation_id
+    session.flush()
+
+    with pytest.raises(Forbidden, match="never their own"):
+        services.decide(session, officer, application.id, "admit")
+    assert application.status.value == "submitted"
