@@ -91,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every model module, so that migrations and relationships see the whole schema."""
+    import challenges.fellowship.models
     import challenges.models  # noqa: F401
     import marketplace.accounts.models
     import marketplace.audit

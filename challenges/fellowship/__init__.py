@@ -1,0 +1,2 @@
+"""The innovation fellowship: cohorts, staff applications and their staged, panel-scored
+selection."""

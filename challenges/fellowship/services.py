@@ -1,0 +1,303 @@
+"""Fellowship selection: policy check → state guard → change → audit. They flush, never
+commit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from challenges.fellowship.models import (
+    ApplicationOutcome,
+    Cohort,
+    FellowshipApplication,
+    IdeaStage,
+    Panel,
+    PanelMember,
+    Review,
+)
+from marketplace import audit
+from marketplace.accounts import policy
+from marketplace.accounts.models import Role, User
+from marketplace.db import flush_or_conflict, get_by_id, utcnow
+from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound
+from marketplace.notifications.services import notify
+from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
+
+SCALE = range(0, 6)  # each criterion is scored 0 to 5
+MIN_REVIEWERS = 2
+
+
+def open_cohort(session: Session, actor: User, data: dict) -> Cohort:
+    if not policy.is_innovation_team(actor):
+        raise Forbidden("Only the innovation team opens a cohort")
+    errors = FieldErrors()
+    title = clean_line(errors, "title", data.get("title"), label="the title", max_length=200)
+    themes = clean_text(
+        errors, "themes", data.get("themes"), label="the themes", max_length=2000, required=True
+    )
+    eligibility = clean_text(
+        errors,
+        "eligibility",
+        data.get("eligibility"),
+        label="who is eligible",
+        max_length=5000,
+        required=True,
+    )
+    places, year = data.get("places"), data.get("year")
+    if not isinstance(places, int) or isinstance(places, bool) or not 1 <= places <= 500:
+        errors.add("places", "Give the number of places, from 1 to 500")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        errors.add("year", "Give the cohort's year")
+    opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+    if not isinstance(opens_on, date) or not isinstance(closes_on, date):
+        errors.add("closes_on", "Enter the dates applications open and close")
+    elif closes_on <= opens_on:
+        errors.add("closes_on", "Applications must close after they open")
+    stages = [s.strip() for s in data.get("stages") or [] if isinstance(s, str) and s.strip()]
+    if len(stages) < 2:
+        errors.add("stages", "Name at least two stages, for example screening and scoring")
+    criteria = data.get("criteria") or []
+    if (
+        not criteria
+        or any(
+            not isinstance(c.get("name"), str) or not isinstance(c.get("weight"), int)
+            for c in criteria
+        )
+        or sum(c["weight"] for c in criteria if isinstance(c.get("weight"), int)) != 100
+    ):
+        errors.add("criteria", "Publish criteria with whole-number weights adding up to 100")
+    errors.raise_if_any()
+    cohort = Cohort(
+        year=year,
+        title=title,
+        themes=themes,
+        eligibility=eligibility,
+        places=places,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        stages=stages,
+        criteria=[{"name": c["name"][:100], "weight": c["weight"]} for c in criteria],
+        created_by_id=actor.id,
+    )
+    session.add(cohort)
+    session.flush()
+    audit.record(session, actor, "fellowship.cohort_opened", cohort, {"year": year})
+    return cohort
+
+
+def apply(session: Session, actor: User, cohort_id, data: dict) -> FellowshipApplication:
+    """NHS and partner staff apply with an idea, while the cohort is open, once each."""
+    cohort = get_by_id(session, Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound("There is no such cohort")
+    if not any(m.organisation.kind.value in policy.PARTNER_KINDS for m in actor.active_memberships):
+        raise Forbidden("The fellowship is for staff of the partnership's organisations")
+    if not cohort.opens_on <= date.today() <= cohort.closes_on:
+        raise InvalidTransition("This cohort is not taking applications today")
+    errors = FieldErrors()
+    values = {
+        "problem": clean_text(
+            errors,
+            "problem",
+            data.get("problem"),
+            label="the problem",
+            max_length=5000,
+            required=True,
+        ),
+        "idea": clean_text(
+            errors, "idea", data.get("idea"), label="your idea", max_length=5000, required=True
+        ),
+        "service": clean_line(
+            errors, "service", data.get("service"), label="the service it helps", max_length=300
+        ),
+        "support_needed": clean_text(
+            errors,
+            "support_needed",
+            data.get("support_needed"),
+            label="the support you need",
+            max_length=5000,
+            required=True,
+        ),
+    }
+    stage = clean_choice(errors, "idea_stage", data.get("idea_stage"), IdeaStage)
+    if stage is None and "idea_stage" not in errors:
+        errors.add("idea_stage", "Choose how far the idea has got")
+    errors.raise_if_any()
+    if session.scalar(
+        sa.select(FellowshipApplication.id).filter_by(cohort_id=cohort.id, applicant_id=actor.id)
+    ):
+        raise Conflict("You have already applied to this cohort")
+    application = FellowshipApplication(
+        cohort=cohort, applicant_id=actor.id, idea_stage=stage, **values
+    )
+    session.add(application)
+    session.flush()
+    audit.record(session, actor, "fellowship.applied", application)
+    return application
+
+
+def form_panel(session: Session, actor: User, cohort_id, name, member_ids) -> Panel:
+    """A panel needs at least two members, and at least one patient or public member."""
+    if not policy.is_innovation_team(actor):
+        raise Forbidden("Only the innovation team forms panels")
+    cohort = get_by_id(session, Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound("There is no such cohort")
+    errors = FieldErrors()
+    name = clean_line(errors, "name", name, label="the panel's name", max_length=150)
+    ids = [i for i in member_ids or [] if isinstance(i, int)]
+    people = [get_by_id(session, User, i) for i in dict.fromkeys(ids)]
+    if len(people) != len(member_ids or []) or any(p is None or not p.is_active for p in people):
+        errors.add("member_ids", "Choose panel members from the list")
+    elif len(people) < MIN_REVIEWERS:
+        errors.add("member_ids", "A panel needs at least two members")
+    elif not any(p.has_role(Role.PANEL_PATIENT) for p in people):
+        errors.add("member_ids", "Every panel includes at least one patient or public member")
+    errors.raise_if_any()
+    panel = Panel(cohort_id=cohort.id, name=name)
+    session.add(panel)
+    for person in people:
+        session.add(
+            PanelMember(
+                panel=panel,
+                user_id=person.id,
+                patient_or_public=person.has_role(Role.PANEL_PATIENT),
+            )
+        )
+    session.flush()
+    audit.record(session, actor, "fellowship.panel_formed", panel, {"members": len(people)})
+    return panel
+
+
+def assign(session: Session, actor: User, application_id, panel_id) -> list[Review]:
+    """Every member of the panel reviews the application, except the applicant themselves."""
+    if not policy.is_innovation_team(actor):
+        raise Forbidden("Only the innovation team assigns reviewers")
+    application = get_by_id(session, FellowshipApplication, application_id)
+    panel = get_by_id(session, Panel, panel_id)
+    if application is None or panel is None or panel.cohort_id != application.cohort_id:
+        raise NotFound("There is no such application or panel in this cohort")
+    reviews = []
+    for member in panel.members:
+        if member.user_id == application.applicant_id:
+            continue
+        reviews.append(
+            Review(application=application, panel_id=panel.id, reviewer_id=member.user_id)
+        )
+        session.add(reviews[-1])
+    session.flush()
+    audit.record(session, actor, "fellowship.assigned", application, {"panel": panel.id})
+    return reviews
+
+
+def _review(session, actor, application_id) -> Review:
+    review = session.scalar(
+        sa.select(Review).filter_by(
+            application_id=application_id, reviewer_id=getattr(actor, "id", None)
+        )
+    )
+    if review is None:
+        raise NotFound("You are not reviewing this application")
+    return review
+
+
+def declare_conflict(session: Session, actor: User, application_id, reason) -> Review:
+    review = _review(session, actor, application_id)
+    if review.submitted_at is not None:
+        raise InvalidTransition("You have already scored this application")
+    errors = FieldErrors()
+    reason = clean_text(
+        errors, "reason", reason, label="the conflict", max_length=2000, required=True
+    )
+    errors.raise_if_any()
+    review.conflict = reason
+    session.flush()
+    audit.record(session, actor, "fellowship.conflict_declared", review.application)
+    return review
+
+
+def submit_review(session: Session, actor: User, application_id, scores, comment=None) -> Review:
+    review = _review(session, actor, application_id)
+    if review.recused:
+        raise Forbidden("You declared a conflict of interest and are recused from this application")
+    if review.submitted_at is not None:
+        raise InvalidTransition("Your scores are submitted and final")
+    criteria = [c["name"] for c in review.application.cohort.criteria]
+    errors = FieldErrors()
+    scores = scores if isinstance(scores, dict) else {}
+    for name in criteria:
+        value = scores.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value not in SCALE:
+            errors.add("scores", f"Score “{name}” from 0 to 5")
+    if set(scores) - set(criteria):
+        errors.add("scores", "Score only the published criteria")
+    comment = clean_text(errors, "comment", comment, label="the comment", max_length=5000)
+    errors.raise_if_any()
+    review.scores = {name: scores[name] for name in criteria}
+    review.comment, review.submitted_at = comment, utcnow()
+    session.flush()
+    audit.record(session, actor, "fellowship.scored", review.application)
+    return review
+
+
+def visible_reviews(session: Session, actor: User, application_id) -> list[Review]:
+    """The team sees every review; a reviewer sees the others only after submitting their own."""
+    if policy.is_innovation_team(actor):
+        return list(session.scalars(sa.select(Review).filter_by(application_id=application_id)))
+    own = _review(session, actor, application_id)
+    if own.submitted_at is None:
+        return [own]
+    return list(session.scalars(sa.select(Review).filter_by(application_id=application_id)))
+
+
+def weighted_score(application: FellowshipApplication, reviews: list[Review]) -> float | None:
+    """The mean of submitted reviewers' weighted scores, out of 100."""
+    done = [r for r in reviews if r.submitted_at is not None and not r.recused]
+    if not done:
+        return None
+    weights = {c["name"]: c["weight"] for c in application.cohort.criteria}
+    totals = [sum(weights[n] * s / 5 for n, s in r.scores.items()) for r in done]
+    return round(sum(totals) / len(totals), 1)
+
+
+def decide(
+    session: Session, actor: User, application_id, outcome, reasons
+) -> FellowshipApplication:
+    """The moderated outcome, with reasons the applicant is sent (no silence), once every
+    reviewer not recused has scored, and at least two have."""
+    if not policy.is_innovation_team(actor):
+        raise Forbidden("Only the innovation team records the moderated outcome")
+    application = get_by_id(session, FellowshipApplication, application_id)
+    if application is None:
+        raise NotFound("There is no such application")
+    if application.outcome is not None:
+        raise InvalidTransition("This application has an outcome already")
+    reviews = list(session.scalars(sa.select(Review).filter_by(application_id=application.id)))
+    active = [r for r in reviews if not r.recused]
+    waiting = [r.reviewer.name for r in active if r.submitted_at is None]
+    if waiting:
+        raise InvalidTransition("Not every reviewer has scored yet: " + ", ".join(waiting))
+    if len(active) < MIN_REVIEWERS:
+        raise InvalidTransition("At least two independent reviewers must score before a decision")
+    errors = FieldErrors()
+    chosen = clean_choice(errors, "outcome", outcome, ApplicationOutcome)
+    if chosen is None and "outcome" not in errors:
+        errors.add("outcome", "Choose accepted or not accepted")
+    reasons = clean_text(
+        errors, "reasons", reasons, label="the reasons", max_length=5000, required=True
+    )
+    errors.raise_if_any()
+    application.outcome, application.outcome_reasons = chosen, reasons
+    application.decided_at = utcnow()
+    flush_or_conflict(session, "application")
+    audit.record(session, actor, "fellowship.decided", application, {"outcome": chosen.value})
+    notify(
+        session,
+        [application.applicant],
+        f"Your fellowship application to “{application.cohort.title}”: {chosen.label.lower()}. "
+        f"{reasons}",
+        None,
+    )
+    return application
