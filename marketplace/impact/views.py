@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from marketplace.accounts import policy
+from marketplace.csv_export import csv_response, csv_text
 from marketplace.errors import Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.impact import figures
@@ -33,13 +31,4 @@ def figure_csv(key: str):
     if key not in figures.FIGURES:
         raise NotFound("There is no such figure")
     figure = figures.FIGURES[key](db.session)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(figure.columns)
-    for row in figure.rows:
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{key}.csv"'},
-    )
+    return csv_response(csv_text(figure.columns, figure.rows), f"{key}.csv")

@@ -57,6 +57,13 @@ def _challenge_page(challenge_id: int, status: int = 200, failed: tuple | None =
 
 @bp.post("/challenges/<int:challenge_id>/fits/<int:solution_id>")
 def decide_for_challenge(challenge_id: int, solution_id: int):
+    return _decide(
+        challenge_id, solution_id, FeedbackSide.SERVICE, _challenge_page, challenge_id, solution_id
+    )
+
+
+def _decide(challenge_id, solution_id, side, page, page_id, other_id):
+    """One decision from a fit card; on bad input the same page again, with the card's errors."""
     form = DecisionForm()
     try:
         feedback = services.decide_fit(
@@ -64,7 +71,7 @@ def decide_for_challenge(challenge_id: int, solution_id: int):
             current_user,
             challenge_id,
             solution_id,
-            FeedbackSide.SERVICE,
+            side,
             form.status.data,
             form.reason.data,
             form_version(form),
@@ -72,10 +79,12 @@ def decide_for_challenge(challenge_id: int, solution_id: int):
     except Invalid as error:
         db.session.rollback()
         show_errors(form, error)
-        return _challenge_page(challenge_id, 422, failed=(solution_id, form))
+        return page(page_id, 422, failed=(other_id, form))
     db.session.commit()
     flash(DECISION_MESSAGES[feedback.status.value], "success")
-    return redirect(url_for("matches.for_challenge", challenge_id=challenge_id))
+    if side == FeedbackSide.SERVICE:
+        return redirect(url_for("matches.for_challenge", challenge_id=challenge_id))
+    return redirect(url_for("matches.for_solution", solution_id=solution_id))
 
 
 @bp.get("/solutions/<int:solution_id>/fits")
@@ -101,25 +110,9 @@ def _solution_page(solution_id: int, status: int = 200, failed: tuple | None = N
 
 @bp.post("/solutions/<int:solution_id>/fits/<int:challenge_id>")
 def decide_for_solution(solution_id: int, challenge_id: int):
-    form = DecisionForm()
-    try:
-        feedback = services.decide_fit(
-            db.session,
-            current_user,
-            challenge_id,
-            solution_id,
-            FeedbackSide.INNOVATOR,
-            form.status.data,
-            form.reason.data,
-            form_version(form),
-        )
-    except Invalid as error:
-        db.session.rollback()
-        show_errors(form, error)
-        return _solution_page(solution_id, 422, failed=(challenge_id, form))
-    db.session.commit()
-    flash(DECISION_MESSAGES[feedback.status.value], "success")
-    return redirect(url_for("matches.for_solution", solution_id=solution_id))
+    return _decide(
+        challenge_id, solution_id, FeedbackSide.INNOVATOR, _solution_page, solution_id, challenge_id
+    )
 
 
 @bp.get("/matches")

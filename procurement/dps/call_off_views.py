@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.accounts import policy
-from marketplace.accounts.models import Role
+from marketplace.csv_export import csv_response
 from marketplace.db import utcnow
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
@@ -24,7 +24,7 @@ def _buying_organisations():
     return [
         m.organisation
         for m in current_user.active_memberships
-        if m.role == Role.PROCUREMENT_OFFICER
+        if policy.may_run_purchasing_for(current_user, m.organisation_id)
         and m.organisation.kind.value in call_offs.BUYING_KINDS
     ]
 
@@ -197,8 +197,4 @@ def award(call_off_id: int):
 def results_csv(call_off_id: int):
     call_off = call_offs.visible(db.session, current_user, call_off_id)
     call_offs.sealed_bids(db.session, current_user, call_off_id)  # buyer only, after closing
-    return Response(
-        call_offs.results_csv(call_off),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="call-off-{call_off.id}.csv"'},
-    )
+    return csv_response(call_offs.results_csv(call_off), f"call-off-{call_off.id}.csv")

@@ -6,8 +6,6 @@ Policy check → state guard → change → audit; they flush, never commit.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
+from marketplace.csv_export import csv_text
 from marketplace.db import get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.services import members_with_roles, notify
@@ -380,22 +379,20 @@ def award(session: Session, actor: User, call_off_id, contract_value) -> Award:
 
 
 def results_csv(call_off: CallOff) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["rank", "supplier", "price", "weighted_score", "awarded"])
     awarded = call_off.award.bid_id if call_off.award else None
-    for result in results(call_off):
-        name = result.bid.organisation.name
-        writer.writerow(
+    return csv_text(
+        ["rank", "supplier", "price", "weighted_score", "awarded"],
+        (
             [
-                result.rank,
-                "'" + name if name[:1] in "=+-@" else name,
-                result.bid.price,
-                result.total,
-                "yes" if result.bid.id == awarded else "no",
+                r.rank,
+                r.bid.organisation.name,
+                r.bid.price,
+                r.total,
+                "yes" if r.bid.id == awarded else "no",
             ]
-        )
-    return out.getvalue()
+            for r in results(call_off)
+        ),
+    )
 
 
 def _buyer(session, actor, call_off_id) -> CallOff:

@@ -3,8 +3,6 @@ register of admitted suppliers with the state of their expiring assurance."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts import policy
+from marketplace.csv_export import csv_text
 from marketplace.solutions.models import Solution
 from procurement.dps import questions
 from procurement.dps.models import (
@@ -144,26 +143,19 @@ def register(
 
 
 def register_csv(entries: list[RegisterEntry], category: Category) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["category", "supplier", "companies_house", "admitted_on", "assurance"])
-    for entry in entries:
-        state = "expired" if entry.expired else "expiring" if entry.expiring else "current"
-        writer.writerow(
+    return csv_text(
+        ["category", "supplier", "companies_house", "admitted_on", "assurance"],
+        (
             [
                 category.name,
-                _safe(entry.admission.organisation.name),
+                entry.admission.organisation.name,
                 entry.admission.organisation.companies_house_number or "",
                 entry.admission.admitted_at.date().isoformat(),
-                state,
+                "expired" if entry.expired else "expiring" if entry.expiring else "current",
             ]
-        )
-    return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """No cell a spreadsheet would run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+            for entry in entries
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.access import public
 from marketplace.accounts import policy
-from marketplace.accounts.models import Role
+from marketplace.csv_export import csv_response
 from marketplace.db import get_by_id
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
@@ -40,7 +40,7 @@ def _officer_organisations():
     return [
         m.organisation
         for m in current_user.active_memberships
-        if m.role == Role.PROCUREMENT_OFFICER
+        if policy.may_run_purchasing_for(current_user, m.organisation_id)
     ]
 
 
@@ -338,11 +338,7 @@ def withdraw_listing(listing_id: int):
 def register_csv(category_id: int):
     category = _category(category_id)
     body = queries.register_csv(queries.register(db.session, category), category)
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="register-{category.id}.csv"'},
-    )
+    return csv_response(body, f"register-{category.id}.csv")
 
 
 def _category(category_id: int) -> Category:

@@ -231,3 +231,16 @@ def test_absurd_amounts_and_ties_are_handled(session, competition):
 
     assert "Tied on score" in award.reasons and "earlier bid" in award.reasons
     assert award.bid_id == min(b.id for b in call_off.bids)
+
+
+def test_an_empty_answer_is_refused_and_nothing_is_published(session, competition):
+    call_off, buyer, first, *_ = competition
+    question = call_offs.ask(session, first, call_off.id, "Is training included?")
+
+    with pytest.raises(Invalid) as error:
+        call_offs.answer(session, buyer, question.id, "   ")
+    with pytest.raises(Invalid):
+        call_offs.ask(session, first, call_off.id, "<b>bold</b>")
+
+    assert "answer" in error.value.fields
+    assert question.answer is None and len(call_off.clarifications) == 1
