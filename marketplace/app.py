@@ -95,6 +95,7 @@ def _import_models() -> None:
     import challenges.models  # noqa: F401
     import marketplace.accounts.models
     import marketplace.audit
+    import marketplace.impact.models
     import marketplace.matches.models
     import marketplace.notifications.models
     import marketplace.solutions.models  # noqa: F401

@@ -11,18 +11,22 @@ from sqlalchemy.orm import Session
 from challenges.fellowship.models import (
     ApplicationOutcome,
     Cohort,
+    Fellow,
     FellowshipApplication,
     IdeaStage,
     Panel,
     PanelMember,
     Review,
 )
+from challenges.models import Challenge
 from marketplace import audit
 from marketplace.accounts import policy
-from marketplace.accounts.models import Role, User
+from marketplace.accounts.models import Membership, Role, User
+from marketplace.accounts.services import grant_role
 from marketplace.db import flush_or_conflict, get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from marketplace.notifications.services import notify
+from marketplace.solutions.models import Solution
 from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
 
 SCALE = range(0, 6)  # each criterion is scored 0 to 5
@@ -30,7 +34,7 @@ MIN_REVIEWERS = 2
 
 
 def open_cohort(session: Session, actor: User, data: dict) -> Cohort:
-    if not policy.is_innovation_team(actor):
+    if not policy.may_run_fellowship(actor):
         raise Forbidden("Only the innovation team opens a cohort")
     errors = FieldErrors()
     title = clean_line(errors, "title", data.get("title"), label="the title", max_length=200)
@@ -55,9 +59,7 @@ def open_cohort(session: Session, actor: User, data: dict) -> Cohort:
         errors.add("closes_on", "Enter the dates applications open and close")
     elif closes_on <= opens_on:
         errors.add("closes_on", "Applications must close after they open")
-    stages = [s.strip() for s in data.get("stages") or [] if isinstance(s, str) and s.strip()]
-    if len(stages) < 2:
-        errors.add("stages", "Name at least two stages, for example screening and scoring")
+    stages = _clean_stages(errors, data.get("stages"))
     criteria = data.get("criteria") or []
     if (
         not criteria
@@ -87,12 +89,73 @@ def open_cohort(session: Session, actor: User, data: dict) -> Cohort:
     return cohort
 
 
+def _clean_stages(errors: FieldErrors, raw) -> list[dict]:
+    """Stages in order, each a name or {"name", "ends_on"}; the dates, where given, must not go
+    backwards. Stored as [{"name", "ends_on": "YYYY-MM-DD" or None}]."""
+    stages, last_date = [], None
+    for item in raw if isinstance(raw, list) else []:
+        item = {"name": item} if isinstance(item, str) else item
+        name = item.get("name") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            continue
+        name, ends_on = name.strip()[:100], _as_date(item.get("ends_on"))
+        if ends_on is False:
+            errors.add("stages", f"Give the date stage “{name}” ends as a date")
+        elif ends_on and last_date and ends_on < last_date:
+            errors.add("stages", "Stage dates must run in order")
+        last_date = ends_on or last_date
+        stages.append({"name": name, "ends_on": ends_on.isoformat() if ends_on else None})
+    if len(stages) < 2 and "stages" not in errors:
+        errors.add("stages", "Name at least two stages, for example screening and scoring")
+    if len(stages) > 10:
+        errors.add("stages", "A selection has at most ten stages")
+    return stages
+
+
+def _as_date(value) -> date | bool | None:
+    """A date, None when not given, or False when given but not a date."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+
+
+def stage_name(cohort: Cohort, index: int) -> str:
+    """Stages were once stored as bare names; both shapes read the same."""
+    stage = cohort.stages[min(index, len(cohort.stages) - 1)]
+    return stage if isinstance(stage, str) else stage["name"]
+
+
+def _linked(session: Session, actor: User, data: dict, errors: FieldErrors) -> dict:
+    """An idea may answer a published challenge and may already have a solution record, which
+    must be one the applicant's organisation holds."""
+    links = {}
+    challenge_id, solution_id = data.get("challenge_id"), data.get("solution_id")
+    if challenge_id not in (None, ""):
+        challenge = get_by_id(session, Challenge, challenge_id)
+        if challenge is None or not policy.may_view_challenge(actor, challenge):
+            errors.add("challenge_id", "Choose a challenge from the list")
+        else:
+            links["challenge_id"] = challenge.id
+    if solution_id not in (None, ""):
+        solution = get_by_id(session, Solution, solution_id)
+        if solution is None or not policy.may_edit_solution(actor, solution):
+            errors.add("solution_id", "Choose one of your organisation's solutions")
+        else:
+            links["solution_id"] = solution.id
+    return links
+
+
 def apply(session: Session, actor: User, cohort_id, data: dict) -> FellowshipApplication:
     """NHS and partner staff apply with an idea, while the cohort is open, once each."""
     cohort = get_by_id(session, Cohort, cohort_id)
     if cohort is None:
         raise NotFound("There is no such cohort")
-    if not any(m.organisation.kind.value in policy.PARTNER_KINDS for m in actor.active_memberships):
+    if not policy.may_apply_to_fellowship(actor):
         raise Forbidden("The fellowship is for staff of the partnership's organisations")
     if not cohort.opens_on <= date.today() <= cohort.closes_on:
         raise InvalidTransition("This cohort is not taking applications today")
@@ -124,13 +187,14 @@ def apply(session: Session, actor: User, cohort_id, data: dict) -> FellowshipApp
     stage = clean_choice(errors, "idea_stage", data.get("idea_stage"), IdeaStage)
     if stage is None and "idea_stage" not in errors:
         errors.add("idea_stage", "Choose how far the idea has got")
+    links = _linked(session, actor, data, errors)
     errors.raise_if_any()
     if session.scalar(
         sa.select(FellowshipApplication.id).filter_by(cohort_id=cohort.id, applicant_id=actor.id)
     ):
         raise Conflict("You have already applied to this cohort")
     application = FellowshipApplication(
-        cohort=cohort, applicant_id=actor.id, idea_stage=stage, **values
+        cohort=cohort, applicant_id=actor.id, idea_stage=stage, **values, **links
     )
     session.add(application)
     session.flush()
@@ -140,7 +204,7 @@ def apply(session: Session, actor: User, cohort_id, data: dict) -> FellowshipApp
 
 def form_panel(session: Session, actor: User, cohort_id, name, member_ids) -> Panel:
     """A panel needs at least two members, and at least one patient or public member."""
-    if not policy.is_innovation_team(actor):
+    if not policy.may_run_fellowship(actor):
         raise Forbidden("Only the innovation team forms panels")
     cohort = get_by_id(session, Cohort, cohort_id)
     if cohort is None:
@@ -173,7 +237,7 @@ def form_panel(session: Session, actor: User, cohort_id, name, member_ids) -> Pa
 
 def assign(session: Session, actor: User, application_id, panel_id) -> list[Review]:
     """Every member of the panel reviews the application, except the applicant themselves."""
-    if not policy.is_innovation_team(actor):
+    if not policy.may_run_fellowship(actor):
         raise Forbidden("Only the innovation team assigns reviewers")
     application = get_by_id(session, FellowshipApplication, application_id)
     panel = get_by_id(session, Panel, panel_id)
@@ -224,7 +288,24 @@ def submit_review(session: Session, actor: User, application_id, scores, comment
         raise Forbidden("You declared a conflict of interest and are recused from this application")
     if review.submitted_at is not None:
         raise InvalidTransition("Your scores are submitted and final")
-    criteria = [c["name"] for c in review.application.cohort.criteria]
+    score_review(review, scores, comment)
+    session.flush()
+    audit.record(session, actor, "fellowship.scored", review.application)
+    return review
+
+
+def criteria_of(review: Review) -> list[dict]:
+    """A cohort panel scores against the cohort's published criteria; a challenge panel
+    against its own."""
+    if review.panel.challenge_id is not None:
+        return review.panel.criteria
+    return review.application.cohort.criteria
+
+
+def score_review(review: Review, scores, comment) -> None:
+    """Scores on the 0-5 scale for every published criterion and no others; final once
+    given. Shared by fellowship applications and challenge responses."""
+    criteria = [c["name"] for c in criteria_of(review)]
     errors = FieldErrors()
     scores = scores if isinstance(scores, dict) else {}
     for name in criteria:
@@ -237,14 +318,21 @@ def submit_review(session: Session, actor: User, application_id, scores, comment
     errors.raise_if_any()
     review.scores = {name: scores[name] for name in criteria}
     review.comment, review.submitted_at = comment, utcnow()
-    session.flush()
-    audit.record(session, actor, "fellowship.scored", review.application)
-    return review
+
+
+def weighted_total(criteria: list[dict], reviews: list[Review]) -> float | None:
+    """The mean of submitted, unrecused reviewers' weighted scores, out of 100."""
+    done = [r for r in reviews if r.submitted_at is not None and not r.recused]
+    if not done:
+        return None
+    weights = {c["name"]: c["weight"] for c in criteria}
+    totals = [sum(weights[n] * s / 5 for n, s in r.scores.items()) for r in done]
+    return round(sum(totals) / len(totals), 1)
 
 
 def visible_reviews(session: Session, actor: User, application_id) -> list[Review]:
     """The team sees every review; a reviewer sees the others only after submitting their own."""
-    if policy.is_innovation_team(actor):
+    if policy.may_run_fellowship(actor):
         return list(session.scalars(sa.select(Review).filter_by(application_id=application_id)))
     own = _review(session, actor, application_id)
     if own.submitted_at is None:
@@ -253,13 +341,31 @@ def visible_reviews(session: Session, actor: User, application_id) -> list[Revie
 
 
 def weighted_score(application: FellowshipApplication, reviews: list[Review]) -> float | None:
-    """The mean of submitted reviewers' weighted scores, out of 100."""
-    done = [r for r in reviews if r.submitted_at is not None and not r.recused]
-    if not done:
-        return None
-    weights = {c["name"]: c["weight"] for c in application.cohort.criteria}
-    totals = [sum(weights[n] * s / 5 for n, s in r.scores.items()) for r in done]
-    return round(sum(totals) / len(totals), 1)
+    return weighted_total(application.cohort.criteria, reviews)
+
+
+def advance_stage(session: Session, actor: User, application_id) -> FellowshipApplication:
+    """Moves an undecided application on to the cohort's next stage; the last stage is the
+    decision itself, recorded by `decide`."""
+    if not policy.may_run_fellowship(actor):
+        raise Forbidden("Only the innovation team moves applications through the stages")
+    application = get_by_id(session, FellowshipApplication, application_id)
+    if application is None:
+        raise NotFound("There is no such application")
+    if application.outcome is not None:
+        raise InvalidTransition("This application has an outcome already")
+    if application.stage_index >= len(application.cohort.stages) - 1:
+        raise InvalidTransition("This application is at the last stage: record the outcome")
+    application.stage_index += 1
+    flush_or_conflict(session, "application")
+    audit.record(
+        session,
+        actor,
+        "fellowship.stage_advanced",
+        application,
+        {"stage": stage_name(application.cohort, application.stage_index)},
+    )
+    return application
 
 
 def decide(
@@ -267,7 +373,7 @@ def decide(
 ) -> FellowshipApplication:
     """The moderated outcome, with reasons the applicant is sent (no silence), once every
     reviewer not recused has scored, and at least two have."""
-    if not policy.is_innovation_team(actor):
+    if not policy.may_run_fellowship(actor):
         raise Forbidden("Only the innovation team records the moderated outcome")
     application = get_by_id(session, FellowshipApplication, application_id)
     if application is None:
@@ -289,10 +395,14 @@ def decide(
         errors, "reasons", reasons, label="the reasons", max_length=5000, required=True
     )
     errors.raise_if_any()
+    if chosen == ApplicationOutcome.ACCEPTED:
+        _check_a_place_is_free(session, application.cohort)
     application.outcome, application.outcome_reasons = chosen, reasons
     application.decided_at = utcnow()
     flush_or_conflict(session, "application")
     audit.record(session, actor, "fellowship.decided", application, {"outcome": chosen.value})
+    if chosen == ApplicationOutcome.ACCEPTED:
+        _enrol(session, actor, application)
     notify(
         session,
         [application.applicant],
@@ -301,3 +411,46 @@ def decide(
         None,
     )
     return application
+
+
+def _check_a_place_is_free(session: Session, cohort: Cohort) -> None:
+    taken = session.scalar(
+        sa.select(sa.func.count()).select_from(Fellow).filter_by(cohort_id=cohort.id)
+    )
+    if taken >= cohort.places:
+        raise InvalidTransition(f"All {cohort.places} places in this cohort are filled")
+
+
+def _enrol(session: Session, actor: User, application: FellowshipApplication) -> Fellow:
+    """An accepted applicant becomes a fellow of the cohort, carrying any solution record the
+    idea already has, and holds the fellow role at their own organisation so that they can
+    keep that record up to date."""
+    fellow = Fellow(
+        cohort_id=application.cohort_id,
+        user_id=application.applicant_id,
+        application_id=application.id,
+        solution_id=application.solution_id,
+    )
+    session.add(fellow)
+    flush_or_conflict(session, "fellow")
+    audit.record(session, actor, "fellowship.fellow_enrolled", fellow)
+    applicant = application.applicant
+    home = next(
+        (
+            m.organisation
+            for m in applicant.active_memberships
+            if m.organisation.kind.value in policy.PARTNER_KINDS
+        ),
+        None,
+    )
+    if home is not None and not session.scalar(
+        sa.select(Membership.id).where(
+            Membership.user_id == applicant.id,
+            Membership.organisation_id == home.id,
+            Membership.role == Role.FELLOW,
+            Membership.declined_at.is_(None),
+            Membership.revoked_at.is_(None),
+        )
+    ):
+        grant_role(session, actor, applicant, home, Role.FELLOW)
+    return fellow

@@ -305,7 +305,70 @@ PARTNER_KINDS = {"nhs_trust", "icb", "local_authority"}
 
 def may_view_impact(user) -> bool:
     """The innovation team and the partnership's own organisations (trusts, ICB, council)."""
-    return is_innovation_team(user) or (
-        _signed_in(user)
-        and any(m.organisation.kind.value in PARTNER_KINDS for m in user.active_memberships)
+    return is_innovation_team(user) or _in_a_partner_organisation(user)
+
+
+def _in_a_partner_organisation(user) -> bool:
+    return _signed_in(user) and any(
+        m.organisation.kind.value in PARTNER_KINDS for m in user.active_memberships
     )
+
+
+# --- the innovation fellowship and its selection panels --------------------------------------
+
+
+def may_run_fellowship(user) -> bool:
+    """Opening cohorts, forming panels, assigning reviewers, moving applications through the
+    stages, deciding, appointing mentors and setting milestones: the innovation team's work."""
+    return is_innovation_team(user)
+
+
+def may_apply_to_fellowship(user) -> bool:
+    """The fellowship is for staff of the partnership's NHS trusts, ICB and council."""
+    return _in_a_partner_organisation(user)
+
+
+def may_score(user, review) -> bool:
+    """Only the reviewer a review is assigned to scores it, and not once recused."""
+    return _signed_in(user) and review.reviewer_id == user.id and not review.recused
+
+
+def may_view_fellowship_application(user, application, reviewer_ids=()) -> bool:
+    """The team, the applicant, and the reviewers assigned to it (who need to read it even to
+    declare a conflict)."""
+    return is_innovation_team(user) or (
+        _signed_in(user) and (application.applicant_id == user.id or user.id in reviewer_ids)
+    )
+
+
+def may_view_fellow(user, fellow) -> bool:
+    """A fellow's record (milestones, progress, attendance) is for the fellow, their mentor
+    and the team."""
+    return is_innovation_team(user) or (
+        _signed_in(user) and user.id in (fellow.user_id, fellow.mentor_id)
+    )
+
+
+def may_report_progress(user, fellow) -> bool:
+    """Fellows and their mentors report progress and complete milestones; so may the team."""
+    return fellow.status == "active" and may_view_fellow(user, fellow)
+
+
+def may_turn_idea_into_solution(user, fellow) -> bool:
+    """The fellow themselves, who holds the fellow role at their organisation once accepted."""
+    return _signed_in(user) and fellow.user_id == user.id and fellow.solution_id is None
+
+
+def may_request_panel(user, challenge: Challenge) -> bool:
+    """A service asks for a panel to score the responses to its own challenge."""
+    return is_service_lead_for(user, challenge.organisation_id)
+
+
+def may_see_panel_scores(user, challenge: Challenge) -> bool:
+    """The moderated scores of a challenge's responses go to its service and to the team."""
+    return is_innovation_team(user) or is_service_lead_for(user, challenge.organisation_id)
+
+
+def may_record_funding(user) -> bool:
+    """Inward investment and funding are recorded by the innovation team."""
+    return is_innovation_team(user)
