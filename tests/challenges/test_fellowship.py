@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from challenges.fellowship import services
-from challenges.fellowship.models import Cohort, FellowshipApplication, Panel
+from challenges.fellowship.models import Cohort, Fellow, FellowshipApplication, Panel
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganisationKind, Role
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.models import Notification
@@ -157,3 +158,134 @@ def test_only_the_team_opens_cohorts_with_sound_criteria(session):
         )
     assert {"criteria", "stages"} <= set(error.value.fields)
     assert session.scalar(sa.select(sa.func.count()).select_from(Cohort)) == 0
+
+
+def test_stages_carry_dates_in_order(session):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    stages = [
+        {"name": "Screening", "ends_on": "2027-02-01"},
+        {"name": "Scoring", "ends_on": date(2027, 3, 1)},
+        "Decision",
+    ]
+
+    cohort = services.open_cohort(session, team, {**COHORT, "stages": stages})
+
+    assert cohort.stages == [
+        {"name": "Screening", "ends_on": "2027-02-01"},
+        {"name": "Scoring", "ends_on": "2027-03-01"},
+        {"name": "Decision", "ends_on": None},
+    ]
+    assert services.stage_name(cohort, 2) == "Decision"
+
+
+@pytest.mark.parametrize(
+    ("stages", "message"),
+    [
+        ([{"name": "A", "ends_on": "2027-03-01"}, {"name": "B", "ends_on": "2027-02-01"}], "order"),
+        ([{"name": "A", "ends_on": "soon"}, "B"], "as a date"),
+        ([{"name": "A"}, {"name": " "}, 7], "at least two stages"),
+        ([f"Stage {n}" for n in range(11)], "at most ten"),
+        ("Screening, scoring", "at least two stages"),
+    ],
+)
+def test_stages_out_of_order_or_badly_dated_are_refused(session, stages, message):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+
+    with pytest.raises(Invalid) as error:
+        services.open_cohort(session, team, {**COHORT, "stages": stages})
+
+    assert message in error.value.fields["stages"][0]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Cohort)) == 0
+
+
+def test_applications_move_through_the_stages_to_the_last(session, selection):
+    team, cohort, application, (first, *_) = selection
+
+    with pytest.raises(Forbidden):
+        services.advance_stage(session, first, application.id)
+    for expected in ("Independent scoring", "Interview panel", "Decision"):
+        services.advance_stage(session, team, application.id)
+        assert services.stage_name(cohort, application.stage_index) == expected
+    with pytest.raises(InvalidTransition, match="last stage"):
+        services.advance_stage(session, team, application.id)
+    assert application.stage_index == 3
+
+
+def _score_all(session, application, reviewers):
+    for reviewer in reviewers:
+        services.submit_review(session, reviewer, application.id, {"Need": 4, "Feasibility": 4})
+
+
+def test_an_accepted_applicant_becomes_a_fellow_with_the_fellow_role(session, selection):
+    team, cohort, application, reviewers = selection
+    _score_all(session, application, reviewers)
+
+    services.decide(session, team, application.id, "accepted", "A clear need.")
+
+    fellow = session.scalar(sa.select(Fellow).filter_by(application_id=application.id))
+    assert (fellow.cohort_id, fellow.user_id, fellow.year_of_fellowship) == (
+        cohort.id,
+        application.applicant_id,
+        1,
+    )
+    assert application.applicant.has_role(Role.FELLOW)
+    with pytest.raises(InvalidTransition, match="outcome already"):
+        services.advance_stage(session, team, application.id)
+
+
+def test_a_declined_applicant_is_not_enrolled(session, selection):
+    team, _, application, reviewers = selection
+    _score_all(session, application, reviewers)
+
+    services.decide(session, team, application.id, "declined", "Another service leads on this.")
+
+    assert session.scalar(sa.select(sa.func.count()).select_from(Fellow)) == 0
+    assert not application.applicant.has_role(Role.FELLOW)
+
+
+def test_no_one_is_accepted_beyond_the_cohorts_places(session):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    cohort = services.open_cohort(session, team, {**COHORT, "places": 1})
+    reviewers = [factories.create_user(role=Role.PANEL_PATIENT) for _ in range(2)]
+    panel = services.form_panel(session, team, cohort.id, "Panel", [r.id for r in reviewers])
+    applications = []
+    for _ in range(2):
+        applicant = factories.create_user(role=Role.SERVICE_LEAD)
+        applications.append(services.apply(session, applicant, cohort.id, IDEA))
+        services.assign(session, team, applications[-1].id, panel.id)
+        _score_all(session, applications[-1], reviewers)
+    services.decide(session, team, applications[0].id, "accepted", "Strong.")
+    session.commit()
+
+    with pytest.raises(InvalidTransition, match="All 1 places"):
+        services.decide(session, team, applications[1].id, "accepted", "Also strong.")
+    session.rollback()
+
+    assert applications[1].outcome is None
+    assert session.scalar(sa.select(sa.func.count()).select_from(Fellow)) == 1
+
+
+def test_an_application_links_to_a_visible_challenge_and_the_applicants_own_solution(session):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    cohort = services.open_cohort(session, team, COHORT)
+    challenge = factories.create_challenge(status="open")
+    staff = factories.create_user(role=Role.SERVICE_LEAD)
+    accounts.grant_role(session, None, staff, staff.active_memberships[0].organisation, Role.FELLOW)
+    own = factories.create_solution(innovator=staff, status="draft")
+    theirs = factories.create_solution(status="draft")
+    draft = factories.create_challenge()
+
+    with pytest.raises(Invalid) as error:
+        services.apply(
+            session,
+            staff,
+            cohort.id,
+            {**IDEA, "challenge_id": draft.id, "solution_id": theirs.id},
+        )
+    assert set(error.value.fields) == {"challenge_id", "solution_id"}
+    assert session.scalar(sa.select(sa.func.count()).select_from(FellowshipApplication)) == 0
+
+    application = services.apply(
+        session, staff, cohort.id, {**IDEA, "challenge_id": challenge.id, "solution_id": own.id}
+    )
+    assert (application.challenge_id, application.solution_id) == (challenge.id, own.id)
