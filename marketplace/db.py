@@ -31,8 +31,10 @@ MAX_ID = 2**31 - 1
 
 def get_by_id(session, model, object_id):
     """``session.get`` for ids that came from outside: out-of-range ids find nothing instead of
-    failing in the database driver."""
-    if not isinstance(object_id, int) or not 1 <= object_id <= MAX_ID:
+    failing in the database driver, and JSON true or false is not the id 1 or 0."""
+    if not isinstance(object_id, int) or isinstance(object_id, bool):
+        return None
+    if not 1 <= object_id <= MAX_ID:
         return None
     return session.get(model, object_id)
 

@@ -26,6 +26,13 @@ def pairs(items, value: str, label: str) -> list[tuple]:
     return [(getattr(item, value), getattr(item, label)) for item in items]
 
 
+def dict_without(mapping, *keys: str) -> dict:
+    """A plain dict of the mapping's (first) values, less some keys: query arguments carried
+    into a link that sets some of them afresh."""
+    return {key: value for key, value in mapping.items() if key not in keys}
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(uk_datetime, "uk_datetime")
     app.add_template_filter(pairs, "pairs")
+    app.add_template_filter(dict_without, "dict_without")

@@ -6,8 +6,10 @@ import logging
 import re
 
 import pytest
+from flask import render_template_string, request
 
 from marketplace.app import create_app
+from marketplace.pagination import Page
 from tests.conftest import TEST_CONFIG
 
 
@@ -158,3 +160,18 @@ def test_navigation_marks_the_current_section_and_follows_roles(signed_in):
     assert "Audit log" in team
     assert "Audit log" not in lead
     assert "Test beds" in lead and "Your challenges" in lead
+
+
+def test_page_links_carry_the_filters_but_set_their_own_page_number(app):
+    """Passing request.args (which holds ?page=2) to the pagination macro must not clash."""
+    page = Page(items=[1], page=2, per_page=1, total=3)
+    with app.test_request_context("/testbeds/register?page=2&status=live"):
+        html = render_template_string(
+            '{% from "macros/pagination.html" import pagination %}'
+            '{{ pagination(page, "testbeds.register", request.args) }}',
+            page=page,
+            request=request,
+        )
+
+    assert "page=1" in html and "page=3" in html
+    assert html.count("status=live") == 2
