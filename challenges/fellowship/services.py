@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from challenges.fellowship.models import (
@@ -31,6 +32,10 @@ from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_
 
 SCALE = range(0, 6)  # each criterion is scored 0 to 5
 MIN_REVIEWERS = 2
+MAX_CRITERIA = 10
+CRITERION_NAME_LENGTH = 100
+# Who may sit on a panel: patient and public members, professionals, and the team itself.
+PANEL_ROLES = (Role.PANEL_PATIENT, Role.PANEL_PROFESSIONAL, Role.INNOVATION_TEAM)
 
 
 def open_cohort(session: Session, actor: User, data: dict) -> Cohort:
@@ -60,16 +65,7 @@ def open_cohort(session: Session, actor: User, data: dict) -> Cohort:
     elif closes_on <= opens_on:
         errors.add("closes_on", "Applications must close after they open")
     stages = _clean_stages(errors, data.get("stages"))
-    criteria = data.get("criteria") or []
-    if (
-        not criteria
-        or any(
-            not isinstance(c.get("name"), str) or not isinstance(c.get("weight"), int)
-            for c in criteria
-        )
-        or sum(c["weight"] for c in criteria if isinstance(c.get("weight"), int)) != 100
-    ):
-        errors.add("criteria", "Publish criteria with whole-number weights adding up to 100")
+    criteria = clean_criteria(errors, data.get("criteria"))
     errors.raise_if_any()
     cohort = Cohort(
         year=year,
@@ -80,13 +76,49 @@ def open_cohort(session: Session, actor: User, data: dict) -> Cohort:
         opens_on=opens_on,
         closes_on=closes_on,
         stages=stages,
-        criteria=[{"name": c["name"][:100], "weight": c["weight"]} for c in criteria],
+        criteria=criteria,
         created_by_id=actor.id,
     )
     session.add(cohort)
     session.flush()
     audit.record(session, actor, "fellowship.cohort_opened", cohort, {"year": year})
     return cohort
+
+
+def clean_criteria(errors: FieldErrors, raw) -> list[dict]:
+    """[{"name", "weight"}]: one to ten named criteria, each with a whole-number weight from
+    1 to 100, the weights adding up to 100."""
+    found = FieldErrors()
+    items = raw if isinstance(raw, list) else []
+    if not items:
+        found.add("criteria", "Give at least one criterion, with its weight")
+    elif len(items) > MAX_CRITERIA:
+        found.add("criteria", f"Use at most {MAX_CRITERIA} criteria")
+    cleaned = []
+    for item in items[:MAX_CRITERIA]:
+        item = item if isinstance(item, dict) else {}
+        name = item.get("name")
+        name = clean_line(
+            found,
+            "criteria",
+            name if isinstance(name, str) else None,
+            label="the name of each criterion",
+            max_length=CRITERION_NAME_LENGTH,
+        )
+        weight = item.get("weight")
+        if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 100:
+            found.add("criteria", "Give each criterion a whole-number weight from 1 to 100")
+            weight = None
+        cleaned.append({"name": name, "weight": weight})
+    names = [c["name"].casefold() for c in cleaned if c["name"]]
+    if len(set(names)) != len(names):
+        found.add("criteria", "Give each criterion a different name")
+    weights = [c["weight"] for c in cleaned]
+    if items and "criteria" not in found and sum(weights) != 100:
+        found.add("criteria", f"The weights must add up to 100: they add up to {sum(weights)}")
+    for message in dict.fromkeys(found.errors.get("criteria", [])):
+        errors.add("criteria", message)
+    return cleaned
 
 
 def _clean_stages(errors: FieldErrors, raw) -> list[dict]:
@@ -211,14 +243,7 @@ def form_panel(session: Session, actor: User, cohort_id, name, member_ids) -> Pa
         raise NotFound("There is no such cohort")
     errors = FieldErrors()
     name = clean_line(errors, "name", name, label="the panel's name", max_length=150)
-    ids = [i for i in member_ids or [] if isinstance(i, int)]
-    people = [get_by_id(session, User, i) for i in dict.fromkeys(ids)]
-    if len(people) != len(member_ids or []) or any(p is None or not p.is_active for p in people):
-        errors.add("member_ids", "Choose panel members from the list")
-    elif len(people) < MIN_REVIEWERS:
-        errors.add("member_ids", "A panel needs at least two members")
-    elif not any(p.has_role(Role.PANEL_PATIENT) for p in people):
-        errors.add("member_ids", "Every panel includes at least one patient or public member")
+    people = check_panel_members(session, errors, member_ids)
     errors.raise_if_any()
     panel = Panel(cohort_id=cohort.id, name=name)
     session.add(panel)
@@ -235,6 +260,23 @@ def form_panel(session: Session, actor: User, cohort_id, name, member_ids) -> Pa
     return panel
 
 
+def check_panel_members(session: Session, errors: FieldErrors, member_ids) -> list[User]:
+    """The people chosen for a panel (a cohort's or a challenge's): at least two active
+    holders of a panel role, at least one of them a patient or public member. Problems go into
+    ``errors``."""
+    ids = [i for i in member_ids or [] if isinstance(i, int)]
+    people = [get_by_id(session, User, i) for i in dict.fromkeys(ids)]
+    if len(people) != len(member_ids or []) or any(
+        p is None or not p.is_active or not any(p.has_role(r) for r in PANEL_ROLES) for p in people
+    ):
+        errors.add("member_ids", "Choose panel members from the list")
+    elif len(people) < MIN_REVIEWERS:
+        errors.add("member_ids", "A panel needs at least two members")
+    elif not any(p.has_role(Role.PANEL_PATIENT) for p in people):
+        errors.add("member_ids", "Every panel includes at least one patient or public member")
+    return people
+
+
 def assign(session: Session, actor: User, application_id, panel_id) -> list[Review]:
     """Every member of the panel reviews the application, except the applicant themselves."""
     if not policy.may_run_fellowship(actor):
@@ -243,23 +285,34 @@ def assign(session: Session, actor: User, application_id, panel_id) -> list[Revi
     panel = get_by_id(session, Panel, panel_id)
     if application is None or panel is None or panel.cohort_id != application.cohort_id:
         raise NotFound("There is no such application or panel in this cohort")
-    reviews = []
-    for member in panel.members:
-        if member.user_id == application.applicant_id:
-            continue
-        reviews.append(
-            Review(application=application, panel_id=panel.id, reviewer_id=member.user_id)
-        )
-        session.add(reviews[-1])
-    session.flush()
+    if application.outcome is not None:
+        raise InvalidTransition("This application has an outcome already")
+    already = set(
+        session.scalars(sa.select(Review.reviewer_id).filter_by(application_id=application.id))
+    )
+    reviews = [
+        Review(application=application, panel_id=panel.id, reviewer_id=member.user_id)
+        for member in panel.members
+        if member.user_id not in already | {application.applicant_id}
+    ]
+    if not reviews:
+        raise Conflict("Everyone on that panel is already reviewing this application")
+    session.add_all(reviews)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict("Someone else assigned reviewers at the same time. Reload it.") from None
     audit.record(session, actor, "fellowship.assigned", application, {"panel": panel.id})
     return reviews
 
 
-def _review(session, actor, application_id) -> Review:
-    review = session.scalar(
+def own_review(session: Session, actor: User, application_id) -> Review:
+    """The signed-in reviewer's own review of an application; anyone else's is as good as
+    missing."""
+    application = get_by_id(session, FellowshipApplication, application_id)
+    review = application and session.scalar(
         sa.select(Review).filter_by(
-            application_id=application_id, reviewer_id=getattr(actor, "id", None)
+            application_id=application.id, reviewer_id=getattr(actor, "id", None)
         )
     )
     if review is None:
@@ -268,30 +321,42 @@ def _review(session, actor, application_id) -> Review:
 
 
 def declare_conflict(session: Session, actor: User, application_id, reason) -> Review:
-    review = _review(session, actor, application_id)
-    if review.submitted_at is not None:
-        raise InvalidTransition("You have already scored this application")
-    errors = FieldErrors()
-    reason = clean_text(
-        errors, "reason", reason, label="the conflict", max_length=2000, required=True
-    )
-    errors.raise_if_any()
-    review.conflict = reason
+    review = own_review(session, actor, application_id)
+    record_conflict(review, reason, "application")
     session.flush()
     audit.record(session, actor, "fellowship.conflict_declared", review.application)
     return review
 
 
 def submit_review(session: Session, actor: User, application_id, scores, comment=None) -> Review:
-    review = _review(session, actor, application_id)
-    if review.recused:
-        raise Forbidden("You declared a conflict of interest and are recused from this application")
-    if review.submitted_at is not None:
-        raise InvalidTransition("Your scores are submitted and final")
+    review = own_review(session, actor, application_id)
+    check_may_score(actor, review, "application")
     score_review(review, scores, comment)
     session.flush()
     audit.record(session, actor, "fellowship.scored", review.application)
     return review
+
+
+def record_conflict(review: Review, reason, subject: str) -> None:
+    """A conflict of interest recuses the reviewer; it can be declared only before scoring.
+    Shared by applications and challenge responses."""
+    if review.submitted_at is not None:
+        raise InvalidTransition(f"You have already scored this {subject}")
+    if review.recused:
+        raise InvalidTransition("You have already declared a conflict of interest")
+    errors = FieldErrors()
+    reason = clean_text(
+        errors, "reason", reason, label="the conflict", max_length=2000, required=True
+    )
+    errors.raise_if_any()
+    review.conflict = reason
+
+
+def check_may_score(actor: User, review: Review, subject: str) -> None:
+    if not policy.may_score(actor, review):
+        raise Forbidden(f"You declared a conflict of interest and are recused from this {subject}")
+    if review.submitted_at is not None:
+        raise InvalidTransition("Your scores are submitted and final")
 
 
 def criteria_of(review: Review) -> list[dict]:
@@ -334,10 +399,29 @@ def visible_reviews(session: Session, actor: User, application_id) -> list[Revie
     """The team sees every review; a reviewer sees the others only after submitting their own."""
     if policy.may_run_fellowship(actor):
         return list(session.scalars(sa.select(Review).filter_by(application_id=application_id)))
-    own = _review(session, actor, application_id)
+    own = own_review(session, actor, application_id)
     if own.submitted_at is None:
         return [own]
     return list(session.scalars(sa.select(Review).filter_by(application_id=application_id)))
+
+
+def application_as_seen_by(
+    session: Session, actor: User, application_id
+) -> tuple[FellowshipApplication, list[Review]]:
+    """An application with the reviews this person may see: all for the team, as
+    `visible_reviews` allows for an assigned reviewer, none for the applicant (who hears the
+    moderated outcome and its reasons instead)."""
+    application = get_by_id(session, FellowshipApplication, application_id)
+    if application is None:
+        raise NotFound("There is no such application")
+    reviewer_ids = set(
+        session.scalars(sa.select(Review.reviewer_id).filter_by(application_id=application.id))
+    )
+    if not policy.may_view_fellowship_application(actor, application, reviewer_ids):
+        raise Forbidden("You may not see this application")
+    if policy.may_run_fellowship(actor) or actor.id in reviewer_ids:
+        return application, visible_reviews(session, actor, application.id)
+    return application, []
 
 
 def weighted_score(application: FellowshipApplication, reviews: list[Review]) -> float | None:
@@ -408,7 +492,7 @@ def decide(
         [application.applicant],
         f"Your fellowship application to “{application.cohort.title}”: {chosen.label.lower()}. "
         f"{reasons}",
-        None,
+        "/fellowship/mine",
     )
     return application
 

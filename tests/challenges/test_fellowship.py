@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from challenges.fellowship import services
-from challenges.fellowship.models import Cohort, Fellow, FellowshipApplication, Panel
+from challenges.fellowship.models import Cohort, Fellow, FellowshipApplication, Panel, Review
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganisationKind, Role
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
@@ -289,3 +289,95 @@ def test_an_application_links_to_a_visible_challenge_and_the_applicants_own_solu
         session, staff, cohort.id, {**IDEA, "challenge_id": challenge.id, "solution_id": own.id}
     )
     assert (application.challenge_id, application.solution_id) == (challenge.id, own.id)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "message"),
+    [
+        ([{"name": "Need", "weight": 150}, {"name": "Reach", "weight": -50}], "from 1 to 100"),
+        ([{"name": "Need", "weight": 50}, {"name": "need", "weight": 50}], "different name"),
+        ([{"name": " ", "weight": 100}], "name of each criterion"),
+        ([{"name": "N" * 101, "weight": 100}], "name of each criterion"),
+        ([{"name": "<b>Need</b>", "weight": 100}], "must not contain <"),
+        ([{"name": f"C{n}", "weight": 10} for n in range(11)], "at most 10"),
+        ([{"name": "Need", "weight": 60}], "add up to 100: they add up to 60"),
+        ([{"name": "Need", "weight": True}], "whole-number weight"),
+    ],
+)
+def test_criteria_are_named_once_plainly_and_weighted_to_100(session, criteria, message):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+
+    with pytest.raises(Invalid) as error:
+        services.open_cohort(session, team, {**COHORT, "criteria": criteria})
+
+    assert any(message in m for m in error.value.fields["criteria"])
+    assert session.scalar(sa.select(sa.func.count()).select_from(Cohort)) == 0
+
+
+def test_only_holders_of_a_panel_role_sit_on_a_panel(session):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    cohort = services.open_cohort(session, team, COHORT)
+    patient = factories.create_user(role=Role.PANEL_PATIENT)
+    supplier = factories.create_user(role=Role.INNOVATOR)
+
+    with pytest.raises(Invalid) as error:
+        services.form_panel(session, team, cohort.id, "Panel", [patient.id, supplier.id])
+
+    assert error.value.fields["member_ids"] == ["Choose panel members from the list"]
+    services.form_panel(session, team, cohort.id, "Panel", [patient.id, team.id])
+    assert session.scalar(sa.select(sa.func.count()).select_from(Panel)) == 1
+
+
+def test_assigning_again_adds_only_new_reviewers_and_never_after_the_outcome(session, selection):
+    team, cohort, application, reviewers = selection
+    newcomer = factories.create_user(role=Role.PANEL_PROFESSIONAL)
+    second = services.form_panel(
+        session, team, cohort.id, "Interview panel", [reviewers[2].id, newcomer.id]
+    )
+
+    with pytest.raises(Conflict, match="already reviewing"):
+        services.assign(session, team, application.id, application_panel_id(session, application))
+    added = services.assign(session, team, application.id, second.id)
+    assert [r.reviewer_id for r in added] == [newcomer.id]
+
+    _score_all(session, application, [*reviewers, newcomer])
+    services.decide(session, team, application.id, "declined", "Not this year.")
+    third = services.form_panel(session, team, cohort.id, "Late panel", [reviewers[2].id, team.id])
+    with pytest.raises(InvalidTransition, match="outcome already"):
+        services.assign(session, team, application.id, third.id)
+
+
+def application_panel_id(session, application) -> int:
+    return session.scalar(
+        sa.select(Review.panel_id).filter_by(application_id=application.id).limit(1)
+    )
+
+
+@pytest.mark.parametrize("application_id", [10**30, -1, True, "1"])
+def test_ids_that_cannot_exist_are_not_found_for_reviewers(session, selection, application_id):
+    _, _, _, (first, *_) = selection
+
+    with pytest.raises(NotFound):
+        services.submit_review(session, first, application_id, {"Need": 1, "Feasibility": 1})
+    with pytest.raises(NotFound):
+        services.declare_conflict(session, first, application_id, "A reason")
+
+
+def test_the_outcome_notification_links_to_the_applicants_own_list(session, selection):
+    team, _, application, reviewers = selection
+    _score_all(session, application, reviewers)
+
+    services.decide(session, team, application.id, "declined", "Another service leads on this.")
+
+    link = session.scalar(
+        sa.select(Notification.link).where(Notification.user_id == application.applicant_id)
+    )
+    assert link == "/fellowship/mine"
+
+
+def test_a_conflict_is_declared_once(session, selection):
+    _, _, application, (first, *_) = selection
+    services.declare_conflict(session, first, application.id, "I manage the applicant")
+
+    with pytest.raises(InvalidTransition, match="already declared"):
+        services.declare_conflict(session, first, application.id, "Another reason")
