@@ -106,7 +106,10 @@ class Panel(Base):
     cohort_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("fellowship_cohorts.id"), index=True
     )
-    challenge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("challenges.id"), index=True)
+    # One panel per challenge: the unique index holds even when two people form one at once.
+    challenge_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("challenges.id"), index=True, unique=True
+    )
     criteria: Mapped[list | None] = mapped_column(sa.JSON)  # challenge panels only
     name: Mapped[str] = mapped_column(sa.String(150))
     formed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

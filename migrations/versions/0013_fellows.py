@@ -238,7 +238,7 @@ def upgrade():
         batch_op.add_column(sa.Column("criteria", sa.JSON(), nullable=True))
         batch_op.alter_column("cohort_id", existing_type=sa.INTEGER(), nullable=True)
         batch_op.create_index(
-            batch_op.f("ix_fellowship_panels_challenge_id"), ["challenge_id"], unique=False
+            batch_op.f("ix_fellowship_panels_challenge_id"), ["challenge_id"], unique=True
         )
         batch_op.create_foreign_key(
             batch_op.f("fk_fellowship_panels_challenge_id_challenges"),
