@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from challenges import demo as challenge_demo
+from challenges.fellowship import demo as fellowship_demo
 from marketplace.accounts import services
 from marketplace.accounts.models import OrganisationKind as Kind
 from marketplace.accounts.models import Role, User
@@ -109,6 +110,12 @@ DEMO_USERS = [
         Role.PANEL_PROFESSIONAL,
     ),
     DemoUser(
+        "clinical.reviewer@eastvale.example",
+        "Dr Farid Rahman",
+        DEMO_ORGANISATIONS[2][0],
+        Role.PANEL_PROFESSIONAL,
+    ),
+    DemoUser(
         "patient.voice@healthwatch.example",
         "Margaret Ellis",
         DEMO_ORGANISATIONS[12][0],
@@ -157,6 +164,7 @@ def steps(session: Session) -> Iterator[str]:
     yield from match_demo.steps(session)
     yield from testbed_demo.steps(session)
     yield from dps_demo.steps(session)
+    yield from fellowship_demo.steps(session, DEMO_PASSWORD)
 
 
 def step_count() -> int:
@@ -172,6 +180,7 @@ def step_count() -> int:
         + 1
         + len(dps_demo.APPLICATIONS)
         + 3  # listings, and two call-offs
+        + fellowship_demo.STEPS
     )
 
 

@@ -162,3 +162,45 @@ def test_set_password_refuses_a_weak_one(app, session):
 
 def test_demo_step_count_matches_the_steps(app, session):
     assert sum(1 for _ in demo.steps(session)) == demo.step_count()
+
+
+def test_the_demo_has_a_past_and_a_current_cohort_with_fellows_and_funding(app, session):
+    from datetime import date
+
+    from challenges.fellowship.models import Cohort, Fellow, FellowshipApplication, Review
+    from marketplace.impact.models import FundingRecord
+
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    past, current = session.scalars(session.query(Cohort).order_by(Cohort.year).statement).all()
+    today = date.today()
+    assert past.closes_on < today <= current.closes_on and past.year < current.year
+    past_fellows = session.scalars(session.query(Fellow).filter_by(cohort_id=past.id).statement)
+    assert {f.status.value for f in past_fellows} == {"completed", "withdrawn"}
+    second_year = session.scalars(
+        session.query(Fellow).filter_by(cohort_id=current.id, year_of_fellowship=2).statement
+    ).one()
+    assert second_year.continues_from.cohort_id == past.id and second_year.mentor is not None
+    assert any(m.overdue(today) for m in second_year.milestones)
+    past_fellows = session.scalars(session.query(Fellow).filter_by(cohort_id=past.id).statement)
+    assert any(f.solution and f.solution.status == "published" for f in past_fellows)
+    decided = session.scalars(
+        session.query(FellowshipApplication).filter_by(cohort_id=past.id).statement
+    ).all()
+    assert all(a.outcome and a.outcome_reasons for a in decided)
+    assert {a.outcome.value for a in decided} == {"accepted", "declined"}
+    waiting = session.scalars(
+        session.query(Review).filter(Review.submitted_at.is_(None)).statement
+    ).all()
+    assert any(r.reviewer.email == demo.DEMO_USERS[-1].email for r in waiting)  # patient member
+    assert factories.count(FundingRecord) >= 5
+
+    team = factories.sign_in_as(app, demo.DEMO_USERS[0].email, demo.DEMO_PASSWORD)
+    page = team.get("/impact")
+    listed = team.get("/impact/funding")
+    assert page.status_code == 200
+    assert f"{past.title}</th><td>6</td><td>4</td><td>2</td>" in page.text
+    assert "Inward investment and funding by year received" in page.text
+    assert "1,200,000" in page.text  # the largest investment, in the funding figures
+    assert listed.status_code == 200 and "Millbrook Angel Syndicate" in listed.text

@@ -13,13 +13,30 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from challenges.fellowship.models import (
+    ApplicationOutcome,
+    Attendance,
+    Cohort,
+    Fellow,
+    FellowshipApplication,
+    FellowStatus,
+    LearningSession,
+    Milestone,
+    Panel,
+    PanelMember,
+    ProgressUpdate,
+    Review,
+)
 from challenges.models import Challenge, Response, Theme
+from marketplace.impact.models import FundingKind, FundingRecord
 from marketplace.matches.models import FeedbackSide, MatchFeedback
 from marketplace.solutions.models import Adoption, Solution
 from procurement.dps.models import Admission, Award, CallOff, Category
 from procurement.testbeds.models import Agreement
 
 MONTHS = 12
+TOP_SOLUTIONS = 10
+NOT_RECORDED = "None recorded"
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,294 @@ def monthly(session: Session, today: date | None = None) -> Figure:
     return Figure("monthly", "The programme month by month", ["Month", *series], rows, "bars")
 
 
+# --- the fellowship ----------------------------------------------------------------------------
+
+
+def _cohorts(session: Session) -> list[Cohort]:
+    return list(session.scalars(sa.select(Cohort).order_by(Cohort.year, Cohort.id)))
+
+
+def _cohort_label(cohort: Cohort) -> str:
+    return cohort.title if str(cohort.year) in cohort.title else f"{cohort.title} ({cohort.year})"
+
+
+def _counts(session: Session, statement) -> Counter:
+    """A Counter keyed by the statement's leading columns, of its last column."""
+    return Counter({tuple(row[:-1]): row[-1] for row in session.execute(statement)})
+
+
+def fellowship_cohorts(session: Session) -> Figure:
+    """Applications and fellows per cohort, oldest cohort first: the applications column is the
+    trend from one cohort year to the next."""
+    applications = _counts(
+        session,
+        sa.select(
+            FellowshipApplication.cohort_id,
+            FellowshipApplication.outcome,
+            sa.func.count(FellowshipApplication.id),
+        ).group_by(FellowshipApplication.cohort_id, FellowshipApplication.outcome),
+    )
+    fellows = _counts(
+        session,
+        sa.select(Fellow.cohort_id, Fellow.status, sa.func.count(Fellow.id)).group_by(
+            Fellow.cohort_id, Fellow.status
+        ),
+    )
+    second_year = _counts(
+        session,
+        sa.select(Fellow.cohort_id, sa.func.count(Fellow.id))
+        .where(Fellow.year_of_fellowship >= 2)
+        .group_by(Fellow.cohort_id),
+    )
+    rows = []
+    for cohort in _cohorts(session):
+        outcomes = {o: applications[(cohort.id, o)] for o in (*ApplicationOutcome, None)}
+        rows.append(
+            [
+                _cohort_label(cohort),
+                sum(outcomes.values()),
+                outcomes[ApplicationOutcome.ACCEPTED],
+                outcomes[ApplicationOutcome.DECLINED],
+                outcomes[None],
+                *(fellows[(cohort.id, status)] for status in FellowStatus),
+                second_year[(cohort.id,)],
+            ]
+        )
+    return Figure(
+        "fellowship-cohorts",
+        "Fellowship: applications and fellows per cohort",
+        [
+            "Cohort",
+            "Applications received",
+            "Accepted",
+            "Not accepted",
+            "Awaiting a decision",
+            "Fellows active",
+            "Fellows completed",
+            "Fellows withdrawn",
+            "Second-year fellows",
+        ],
+        rows,
+        "bars",
+    )
+
+
+def fellowship_progress(session: Session, today: date | None = None) -> Figure:
+    """Milestones (overdue counts only active fellows' unfinished ones past their date),
+    progress updates and learning-session attendance, per cohort."""
+    today = today or date.today()
+    milestones = _counts(
+        session,
+        sa.select(
+            Fellow.cohort_id,
+            Milestone.completed_on.is_not(None),
+            sa.func.count(Milestone.id),
+        )
+        .join(Fellow, Fellow.id == Milestone.fellow_id)
+        .group_by(Fellow.cohort_id, Milestone.completed_on.is_not(None)),
+    )
+    overdue = _counts(
+        session,
+        sa.select(Fellow.cohort_id, sa.func.count(Milestone.id))
+        .join(Fellow, Fellow.id == Milestone.fellow_id)
+        .where(
+            Milestone.completed_on.is_(None),
+            Milestone.due_on < today,
+            Fellow.status == FellowStatus.ACTIVE,
+        )
+        .group_by(Fellow.cohort_id),
+    )
+    updates = _counts(
+        session,
+        sa.select(Fellow.cohort_id, sa.func.count(ProgressUpdate.id))
+        .join(Fellow, Fellow.id == ProgressUpdate.fellow_id)
+        .group_by(Fellow.cohort_id),
+    )
+    sessions = _counts(
+        session,
+        sa.select(LearningSession.cohort_id, sa.func.count(LearningSession.id)).group_by(
+            LearningSession.cohort_id
+        ),
+    )
+    attendance = _counts(
+        session,
+        sa.select(LearningSession.cohort_id, Attendance.attended, sa.func.count())
+        .join(LearningSession, LearningSession.id == Attendance.session_id)
+        .group_by(LearningSession.cohort_id, Attendance.attended),
+    )
+    rows = []
+    for cohort in _cohorts(session):
+        done, open_ = milestones[(cohort.id, True)], milestones[(cohort.id, False)]
+        present, absent = attendance[(cohort.id, True)], attendance[(cohort.id, False)]
+        rows.append(
+            [
+                _cohort_label(cohort),
+                done,
+                done + open_,
+                overdue[(cohort.id,)],
+                updates[(cohort.id,)],
+                sessions[(cohort.id,)],
+                round(100 * present / (present + absent)) if present + absent else NOT_RECORDED,
+            ]
+        )
+    return Figure(
+        "fellowship-progress",
+        "Fellowship: fellows' progress per cohort",
+        [
+            "Cohort",
+            "Milestones completed",
+            "Milestones set",
+            "Milestones overdue",
+            "Progress updates",
+            "Learning sessions",
+            "Attendance (%)",
+        ],
+        rows,
+    )
+
+
+def selection_panels(session: Session) -> Figure:
+    """Panels formed for each cohort, and for challenges' responses, with their reviews."""
+    panels = list(session.scalars(sa.select(Panel).order_by(Panel.id)))
+    with_patient = set(
+        session.scalars(
+            sa.select(PanelMember.panel_id).where(PanelMember.patient_or_public.is_(True))
+        )
+    )
+    reviews = session.execute(
+        sa.select(
+            Review.panel_id,
+            sa.func.count(Review.id),
+            sa.func.count(Review.submitted_at),
+            sa.func.count(Review.conflict),
+        ).group_by(Review.panel_id)
+    ).all()
+    by_panel = {panel_id: (n, scored, conflicts) for panel_id, n, scored, conflicts in reviews}
+    groups: dict[str, list[Panel]] = {
+        _cohort_label(c): [p for p in panels if p.cohort_id == c.id] for c in _cohorts(session)
+    }
+    groups["Challenge response panels"] = [p for p in panels if p.challenge_id is not None]
+    rows = []
+    for label, members in groups.items():
+        if not members:
+            continue
+        totals = [sum(by_panel.get(p.id, (0, 0, 0))[i] for p in members) for i in range(3)]
+        share = round(100 * sum(p.id in with_patient for p in members) / len(members))
+        rows.append([label, len(members), share, *totals])
+    return Figure(
+        "selection-panels",
+        "Selection panels and their reviews",
+        [
+            "Panels for",
+            "Panels formed",
+            "With a patient or public member (%)",
+            "Reviews assigned",
+            "Reviews scored",
+            "Conflicts declared",
+        ],
+        rows,
+    )
+
+
+# --- inward investment and funding -------------------------------------------------------------
+
+POUNDS = "Total (£)"
+
+
+def funding_by_kind(session: Session) -> Figure:
+    found = {
+        kind: (int(total), n)
+        for kind, total, n in session.execute(
+            sa.select(
+                FundingRecord.kind, sa.func.sum(FundingRecord.amount), sa.func.count()
+            ).group_by(FundingRecord.kind)
+        )
+    }
+    rows = [[kind.label, *found[kind]] for kind in FundingKind if kind in found]
+    return Figure(
+        "funding-by-kind",
+        "Inward investment and funding by kind",
+        ["Kind", POUNDS, "Records"],
+        rows,
+        "bars",
+    )
+
+
+def funding_by_year(session: Session) -> Figure:
+    """Funding by the year it was received, every year from the first to the last recorded."""
+    year = sa.extract("year", FundingRecord.received_on)
+    found = {
+        (int(y), kind): int(total)
+        for y, kind, total in session.execute(
+            sa.select(year, FundingRecord.kind, sa.func.sum(FundingRecord.amount)).group_by(
+                year, FundingRecord.kind
+            )
+        )
+    }
+    years = sorted({y for y, _ in found})
+    rows = []
+    for y in range(years[0], years[-1] + 1) if years else []:
+        by_kind = [found.get((y, kind), 0) for kind in FundingKind]
+        rows.append([str(y), sum(by_kind), *by_kind])
+    return Figure(
+        "funding-by-year",
+        "Inward investment and funding by year received",
+        ["Year", POUNDS, *(f"{kind.label} (£)" for kind in FundingKind)],
+        rows,
+        "bars",
+    )
+
+
+def funding_by_recipient(session: Session) -> Figure:
+    recipient = sa.case(
+        (
+            sa.and_(FundingRecord.solution_id.is_not(None), FundingRecord.fellow_id.is_not(None)),
+            "both",
+        ),
+        (FundingRecord.solution_id.is_not(None), "solution"),
+        else_="fellow",
+    )
+    found = {
+        who: (int(total), n)
+        for who, total, n in session.execute(
+            sa.select(recipient, sa.func.sum(FundingRecord.amount), sa.func.count()).group_by(
+                recipient
+            )
+        )
+    }
+    labels = {
+        "solution": "Solutions",
+        "fellow": "Fellows",
+        "both": "Fellows' own solutions (both)",
+    }
+    rows = [[label, *found[who]] for who, label in labels.items() if who in found]
+    return Figure(
+        "funding-by-recipient",
+        "Funding received by solutions and by fellows",
+        ["Received by", POUNDS, "Records"],
+        rows,
+        "bars",
+    )
+
+
+def funding_top_solutions(session: Session) -> Figure:
+    total = sa.func.sum(FundingRecord.amount)
+    rows = session.execute(
+        sa.select(Solution.title, total, sa.func.count(FundingRecord.id))
+        .join(FundingRecord, FundingRecord.solution_id == Solution.id)
+        .group_by(Solution.id, Solution.title)
+        .order_by(total.desc(), Solution.title, Solution.id)
+        .limit(TOP_SOLUTIONS)
+    ).all()
+    return Figure(
+        "funding-top-solutions",
+        f"The {TOP_SOLUTIONS} solutions that have received the most funding",
+        ["Solution", POUNDS, "Records"],
+        [[title, int(amount), n] for title, amount, n in rows],
+        "bars",
+    )
+
+
 FIGURES = {
     "challenges-by-theme": challenges_by_theme,
     "responses-and-fits": responses_and_fits,
@@ -148,6 +453,13 @@ FIGURES = {
     "purchasing": purchasing,
     "adoptions": adoptions,
     "monthly": monthly,
+    "fellowship-cohorts": fellowship_cohorts,
+    "fellowship-progress": fellowship_progress,
+    "selection-panels": selection_panels,
+    "funding-by-kind": funding_by_kind,
+    "funding-by-year": funding_by_year,
+    "funding-by-recipient": funding_by_recipient,
+    "funding-top-solutions": funding_top_solutions,
 }
 
 

@@ -1,0 +1,227 @@
+"""Inward investment and funding: the innovation team records what a solution or a fellow has
+received; the team and the partner organisations read the list and its totals.
+
+Records are append-only, like everything else an actor submits, and there is no withdraw
+service. Nor is there a correction service yet, on purpose: a record has no column saying it was
+superseded, and a correction that edited the amount in place would silently change figures
+people have already read and exported. The sensible correction is ``correct_funding``: record
+the right figures as a new record and point the old one at it (``superseded_by_id``), with the
+totals leaving superseded records out. That needs a migration, so it is left for one; until then
+every record counts, and the audit log shows who recorded each one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from challenges.fellowship.models import Cohort, Fellow
+from marketplace import audit
+from marketplace.accounts import policy
+from marketplace.accounts.models import User
+from marketplace.db import get_by_id
+from marketplace.errors import Forbidden
+from marketplace.impact.models import FundingKind, FundingRecord
+from marketplace.pagination import Page, paginate
+from marketplace.solutions.models import Solution
+from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
+
+MAX_AMOUNT = 1_000_000_000  # £1bn: far beyond any single award, well within the column
+
+
+def record_funding(session: Session, actor: User, data: dict) -> FundingRecord:
+    """Record money (or valued in-kind support) received by a solution, a fellow or both.
+
+    ``data``: solution_id and/or fellow_id (ids of records that exist), funder, kind (a
+    FundingKind value), amount (whole pounds, 1 to £1bn), received_on (a date, not in the
+    future) and an optional note.
+    """
+    if not policy.may_record_funding(actor):
+        raise Forbidden("Only the innovation team records funding")
+    errors = FieldErrors()
+    solution_id, fellow_id = _recipient(session, errors, data)
+    funder = clean_line(errors, "funder", data.get("funder"), label="the funder", max_length=200)
+    kind = clean_choice(errors, "kind", data.get("kind"), FundingKind, "Choose the kind of funding")
+    if kind is None and "kind" not in errors:
+        errors.add("kind", "Choose the kind of funding")
+    amount = _amount(errors, data.get("amount"))
+    received_on = _received_on(errors, data.get("received_on"))
+    note = clean_text(errors, "note", data.get("note"), label="the note", max_length=2000)
+    errors.raise_if_any()
+    record = FundingRecord(
+        solution_id=solution_id,
+        fellow_id=fellow_id,
+        funder=funder,
+        kind=kind,
+        amount=amount,
+        received_on=received_on,
+        note=note,
+        recorded_by_id=actor.id,
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "funding.recorded",
+        record,
+        {"amount": amount, "kind": kind.value, "solution": solution_id, "fellow": fellow_id},
+    )
+    return record
+
+
+def _recipient(session: Session, errors: FieldErrors, data: dict) -> tuple[int | None, int | None]:
+    solution_id, fellow_id = data.get("solution_id"), data.get("fellow_id")
+    found_solution = found_fellow = None
+    if solution_id not in (None, ""):
+        solution = get_by_id(session, Solution, solution_id)
+        if solution is None:
+            errors.add("solution_id", "Choose a solution from the list")
+        else:
+            found_solution = solution.id
+    if fellow_id not in (None, ""):
+        fellow = get_by_id(session, Fellow, fellow_id)
+        if fellow is None:
+            errors.add("fellow_id", "Choose a fellow from the list")
+        else:
+            found_fellow = fellow.id
+    if solution_id in (None, "") and fellow_id in (None, ""):
+        errors.add("solution_id", "Choose the solution or the fellow (or both) it was for")
+    return found_solution, found_fellow
+
+
+def _amount(errors: FieldErrors, value) -> int | None:
+    """Whole pounds. Pages send text ("12,500" or "£12500" are fine); the API sends a number."""
+    if isinstance(value, bool) or value in (None, ""):
+        errors.add("amount", "Enter the amount in whole pounds, like 25000")
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        value = value.replace(",", "").replace("£", "").strip()
+        if not (value.isascii() and value.lstrip("-").isdigit()) or len(value) > 15:
+            errors.add("amount", "Enter the amount in whole pounds, like 25000")
+            return None
+        value = int(value)
+    if not isinstance(value, int):
+        errors.add("amount", "Enter the amount in whole pounds, like 25000")
+        return None
+    if not 1 <= value <= MAX_AMOUNT:
+        errors.add("amount", f"Enter an amount from £1 to £{MAX_AMOUNT:,}")
+        return None
+    return value
+
+
+def _received_on(errors: FieldErrors, value) -> date | None:
+    if isinstance(value, str) and value:
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            value = False
+    if not isinstance(value, date):
+        errors.add("received_on", "Enter the date it was received")
+        return None
+    if value > date.today():
+        errors.add("received_on", "The date it was received must be today or in the past")
+        return None
+    if value.year < 1990:
+        errors.add("received_on", "The date it was received must be in 1990 or later")
+        return None
+    return value
+
+
+# --- the read side -------------------------------------------------------------------------
+
+
+def listing(
+    session: Session,
+    actor: User,
+    *,
+    kind: FundingKind | None = None,
+    solution_id: int | None = None,
+    fellow_id: int | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
+    """Newest first, optionally for one kind, one solution or one fellow."""
+    if not policy.may_view_impact(actor):
+        raise Forbidden("Funding is for the innovation team and the partner organisations")
+    statement = (
+        sa.select(FundingRecord)
+        .options(
+            joinedload(FundingRecord.solution),
+            joinedload(FundingRecord.fellow).joinedload(Fellow.user),
+            joinedload(FundingRecord.fellow).joinedload(Fellow.cohort),
+        )
+        .order_by(FundingRecord.received_on.desc(), FundingRecord.id.desc())
+    )
+    if kind is not None:
+        statement = statement.where(FundingRecord.kind == kind)
+    if solution_id is not None:
+        statement = statement.where(FundingRecord.solution_id == solution_id)
+    if fellow_id is not None:
+        statement = statement.where(FundingRecord.fellow_id == fellow_id)
+    return paginate(session, statement, page, per_page)
+
+
+@dataclass(frozen=True)
+class Totals:
+    overall: int
+    records: int
+    by_kind: list[tuple[FundingKind, int, int]]  # kind, total pounds, records
+
+
+def totals(session: Session) -> Totals:
+    rows = session.execute(
+        sa.select(
+            FundingRecord.kind,
+            sa.func.coalesce(sa.func.sum(FundingRecord.amount), 0),
+            sa.func.count(FundingRecord.id),
+        ).group_by(FundingRecord.kind)
+    ).all()
+    found = {kind: (int(total), count) for kind, total, count in rows}
+    by_kind = [(kind, *found.get(kind, (0, 0))) for kind in FundingKind]
+    return Totals(
+        overall=sum(total for _, total, _ in by_kind),
+        records=sum(count for _, _, count in by_kind),
+        by_kind=by_kind,
+    )
+
+
+def solution_choices(session: Session) -> list[tuple[int, str]]:
+    """Every solution not withdrawn, by title, with its organisation to tell namesakes apart."""
+    solutions = session.scalars(
+        sa.select(Solution)
+        .options(joinedload(Solution.organisation))
+        .where(Solution.withdrawn_at.is_(None))
+        .order_by(Solution.title, Solution.id)
+    ).all()
+    return [(s.id, f"{s.title} ({s.organisation.name})") for s in solutions]
+
+
+def fellow_choices(session: Session) -> list[tuple[int, str]]:
+    fellows = session.execute(
+        sa.select(Fellow.id, User.name, Cohort.year)
+        .join(User, User.id == Fellow.user_id)
+        .join(Cohort, Cohort.id == Fellow.cohort_id)
+        .order_by(User.name, Cohort.year, Fellow.id)
+    ).all()
+    return [(fellow_id, f"{name} ({year} cohort)") for fellow_id, name, year in fellows]
+
+
+def recipient_label(record: FundingRecord, actor: User) -> str:
+    """What the list shows as the recipient. Fellows are named to the innovation team only:
+    partners see the cohort, since a fellow's record is otherwise theirs, their mentor's and the
+    team's."""
+    parts = []
+    if record.solution is not None:
+        parts.append(record.solution.title)
+    if record.fellow is not None:
+        if policy.is_innovation_team(actor):
+            parts.append(f"{record.fellow.user.name}, fellow ({record.fellow.cohort.year})")
+        else:
+            parts.append(f"A fellow of the {record.fellow.cohort.year} cohort")
+    return "; ".join(parts)

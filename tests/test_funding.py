@@ -1,0 +1,385 @@
+"""Funding records: the innovation team records them against a solution, a fellow or both; the
+team and the partner organisations read them. Every bad input is refused, named, and stores
+nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.audit import AuditEvent
+from marketplace.errors import Forbidden, Invalid
+from marketplace.extensions import db
+from marketplace.impact import funding
+from marketplace.impact.models import FundingKind, FundingRecord
+from tests import factories
+from tests.conftest import csrf_from, sign_in
+from tests.test_impact import an_application, fellow_of, form_panel, open_cohort
+
+TOMORROW = date.today() + timedelta(days=1)
+
+
+@pytest.fixture
+def people(session):
+    """The team, a partner (a trust's service lead), a supplier, a solution and a fellow."""
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    cohort = open_cohort(session, team, 2026)
+    panel = form_panel(session, team, cohort)
+    fellow = fellow_of(
+        session,
+        an_application(
+            session,
+            team,
+            cohort,
+            panel,
+            "accepted",
+            applicant=factories.create_user(role=Role.SERVICE_LEAD, name="Samira Haddad"),
+        ),
+    )
+    solution = factories.create_solution(title="Sepsis alerting")
+    partner = factories.create_user(role=Role.SERVICE_LEAD)
+    supplier = factories.create_user(
+        role=Role.INNOVATOR, organisation=factories.create_organisation(kind=OrganisationKind.SME)
+    )
+    session.commit()
+    return {
+        "team": team,
+        "partner": partner,
+        "supplier": supplier,
+        "solution_id": solution.id,
+        "fellow_id": fellow.id,
+    }
+
+
+def valid(people, **changes) -> dict:
+    data = {
+        "solution_id": people["solution_id"],
+        "funder": "National Institute for Health and Care Research",
+        "kind": "grant",
+        "amount": 150_000,
+        "received_on": date(2025, 9, 1),
+        "note": "Invention for Innovation, stage 1",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not ...}
+
+
+def stored() -> int:
+    return factories.count(FundingRecord)
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+def test_the_team_records_funding_against_a_solution_a_fellow_or_both(session, people):
+    team = people["team"]
+    for_solution = funding.record_funding(session, team, valid(people))
+    for_fellow = funding.record_funding(
+        session, team, valid(people, solution_id=None, fellow_id=people["fellow_id"])
+    )
+    for_both = funding.record_funding(
+        session, team, valid(people, fellow_id=people["fellow_id"], amount="£12,500")
+    )
+    session.commit()
+
+    assert (for_solution.amount, for_solution.kind) == (150_000, FundingKind.GRANT)
+    assert (for_fellow.solution_id, for_fellow.fellow_id) == (None, people["fellow_id"])
+    assert for_both.amount == 12_500 and for_both.recorded_by_id == team.id
+    events = session.scalars(sa.select(AuditEvent).filter_by(action="funding.recorded")).all()
+    assert len(events) == 3 and events[0].data["amount"] == 150_000
+
+
+def test_totals_and_listing(session, people):
+    team = people["team"]
+    funding.record_funding(session, team, valid(people))
+    funding.record_funding(
+        session, team, valid(people, kind="in_kind", amount=2_000, received_on=date.today())
+    )
+
+    totals = funding.totals(session)
+    page = funding.listing(session, people["partner"])
+    grants = funding.listing(session, team, kind=FundingKind.GRANT)
+
+    assert (totals.overall, totals.records) == (152_000, 2)
+    assert totals.by_kind[0] == (FundingKind.GRANT, 150_000, 1)
+    assert [r.amount for r in page.items] == [2_000, 150_000]  # newest first
+    assert [r.amount for r in grants.items] == [150_000]
+    with pytest.raises(Forbidden):
+        funding.listing(session, people["supplier"])
+
+
+BAD_INPUT = [
+    ({"solution_id": None}, "solution_id", "Choose the solution or the fellow"),
+    ({"solution_id": 999_999}, "solution_id", "Choose a solution from the list"),
+    ({"solution_id": 2**40}, "solution_id", "Choose a solution from the list"),
+    ({"solution_id": "1; DROP TABLE solutions"}, "solution_id", "Choose a solution"),
+    ({"fellow_id": 999_999}, "fellow_id", "Choose a fellow from the list"),
+    ({"fellow_id": -1}, "fellow_id", "Choose a fellow from the list"),
+    ({"funder": ...}, "funder", "Enter the funder"),
+    ({"funder": "   "}, "funder", "Enter the funder"),
+    ({"funder": "x" * 201}, "funder", "200 characters or fewer"),
+    ({"funder": "<script>alert(1)</script>"}, "funder", "must not contain < or >"),
+    ({"kind": ...}, "kind", "Choose the kind of funding"),
+    ({"kind": "bribe"}, "kind", "Choose the kind of funding"),
+    ({"amount": ...}, "amount", "Enter the amount in whole pounds"),
+    ({"amount": 0}, "amount", "from £1 to £1,000,000,000"),
+    ({"amount": -5}, "amount", "from £1 to £1,000,000,000"),
+    ({"amount": "-5"}, "amount", "from £1 to £1,000,000,000"),
+    ({"amount": 1_000_000_001}, "amount", "from £1 to £1,000,000,000"),
+    ({"amount": 10**30}, "amount", "from £1 to £1,000,000,000"),
+    ({"amount": "9" * 40}, "amount", "Enter the amount in whole pounds"),
+    ({"amount": 12.5}, "amount", "Enter the amount in whole pounds"),
+    ({"amount": "12.50"}, "amount", "Enter the amount in whole pounds"),
+    ({"amount": "lots"}, "amount", "Enter the amount in whole pounds"),
+    ({"amount": True}, "amount", "Enter the amount in whole pounds"),
+    ({"amount": [5]}, "amount", "Enter the amount in whole pounds"),
+    ({"received_on": ...}, "received_on", "Enter the date it was received"),
+    ({"received_on": TOMORROW}, "received_on", "today or in the past"),
+    ({"received_on": "2025-02-30"}, "received_on", "Enter the date it was received"),
+    ({"received_on": date(1900, 1, 1)}, "received_on", "1990 or later"),
+    ({"note": "<script>alert(1)</script>"}, "note", "must be plain text"),
+    ({"note": "x" * 2001}, "note", "2,000 characters or fewer"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), BAD_INPUT)
+def test_bad_input_is_refused_and_nothing_is_stored(session, people, changes, field, message):
+    with pytest.raises(Invalid) as error:
+        funding.record_funding(session, people["team"], valid(people, **changes))
+
+    assert message in " ".join(error.value.fields[field])
+    session.rollback()
+    assert stored() == 0
+
+
+@pytest.mark.parametrize("who", ["partner", "supplier"])
+def test_only_the_team_records_funding(session, people, who):
+    with pytest.raises(Forbidden, match="Only the innovation team"):
+        funding.record_funding(session, people[who], valid(people))
+
+    session.rollback()
+    assert stored() == 0
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _client(app, user):
+    return sign_in(app.test_client(), user.email)
+
+
+def _form(people, **changes) -> dict:
+    form = {
+        "solution_id": str(people["solution_id"]),
+        "fellow_id": "",
+        "funder": "Riverside Hospitals Charity",
+        "kind": "grant",
+        "amount": "25,000",
+        "received_on[day]": "3",
+        "received_on[month]": "2",
+        "received_on[year]": "2026",
+        "note": "Match-funded: < £5k & 'quoted'",
+    }
+    form.update(changes)
+    return form
+
+
+def _post(client, data):
+    page = client.get("/impact/funding/new")
+    return client.post("/impact/funding/new", data={"csrf_token": csrf_from(page.text), **data})
+
+
+def test_the_team_records_funding_on_the_page_and_partners_read_it_escaped(app, people):
+    team = _client(app, people["team"])
+
+    form = team.get("/impact/funding/new")
+    done = _post(team, _form(people, fellow_id=str(people["fellow_id"])))
+    listed = _client(app, people["partner"]).get("/impact/funding")
+    listed_for_team = team.get("/impact/funding")
+
+    assert form.status_code == 200
+    assert "Sepsis alerting" in form.text and "Samira Haddad (2026 cohort)" in form.text
+    assert done.status_code == 302 and done.headers["Location"].endswith("/impact/funding")
+    assert listed.status_code == 200 and "£25,000" in listed.text
+    assert "Match-funded: &lt; £5k &amp; &#39;quoted&#39;" in listed.text
+    assert "A fellow of the 2026 cohort" in listed.text  # partners do not see the name
+    assert "Samira Haddad" not in listed.text and "Samira Haddad" in listed_for_team.text
+    assert "Record funding" not in listed.text and "Record funding" in listed_for_team.text
+    with app.app_context():
+        assert stored() == 1
+
+
+PAGE_BAD_INPUT = [
+    ({"solution_id": ""}, "Choose the solution or the fellow"),
+    ({"solution_id": "999999"}, "Choose a solution from the list"),
+    ({"solution_id": "<script>"}, "Choose the solution or the fellow"),
+    ({"fellow_id": "99999999999999"}, "Choose a fellow from the list"),
+    ({"funder": ""}, "Enter the funder"),
+    ({"funder": "<script>alert(1)</script>"}, "must not contain &lt; or &gt;"),
+    ({"kind": ""}, "Choose the kind of funding"),
+    ({"kind": "bribe"}, "Choose the kind of funding"),
+    ({"amount": ""}, "Enter the amount in whole pounds"),
+    ({"amount": "0"}, "from £1 to £1,000,000,000"),
+    ({"amount": "-250"}, "from £1 to £1,000,000,000"),
+    ({"amount": "1000000001"}, "from £1 to £1,000,000,000"),
+    ({"amount": "12.50"}, "Enter the amount in whole pounds"),
+    ({"amount": "ten pounds"}, "Enter the amount in whole pounds"),
+    ({"received_on[year]": str(TOMORROW.year + 1)}, "today or in the past"),
+    ({"received_on[day]": "31", "received_on[month]": "2"}, "must be a real date"),
+    ({"received_on[day]": "", "received_on[month]": "", "received_on[year]": ""}, "Enter the date"),
+    ({"note": "<script>alert(1)</script>"}, "must be plain text"),
+]
+
+
+@pytest.mark.parametrize(("changes", "message"), PAGE_BAD_INPUT)
+def test_the_page_names_each_problem_and_stores_nothing(app, people, changes, message):
+    response = _post(_client(app, people["team"]), _form(people, **changes))
+
+    assert response.status_code == 422
+    assert "There is a problem" in response.text and message in response.text
+    assert "<script>alert(1)</script>" not in response.text
+    with app.app_context():
+        assert stored() == 0
+
+
+def test_a_form_without_its_csrf_token_is_refused(app, people):
+    response = _client(app, people["team"]).post("/impact/funding/new", data=_form(people))
+
+    assert response.status_code in (400, 422)
+    with app.app_context():
+        assert stored() == 0
+
+
+def test_pages_are_for_the_team_and_partners_only(app, people):
+    partner, supplier = _client(app, people["partner"]), _client(app, people["supplier"])
+
+    assert partner.get("/impact/funding/new").status_code == 403
+    assert partner.post("/impact/funding/new", data=_form(people)).status_code in (400, 403)
+    assert supplier.get("/impact/funding").status_code == 403
+    assert app.test_client().get("/impact/funding").status_code == 302
+    with app.app_context():
+        assert stored() == 0
+
+
+def test_the_list_filters_by_kind_and_ignores_unknown_kinds(app, people):
+    with app.app_context():
+        funding.record_funding(db.session, people["team"], valid(people))
+        funding.record_funding(db.session, people["team"], valid(people, kind="contract"))
+        db.session.commit()
+    client = _client(app, people["partner"])
+
+    contracts = client.get("/impact/funding?kind=contract")
+    unknown = client.get("/impact/funding?kind=<script>&page=-4")
+
+    assert contracts.text.count("Contract income</td>") == 1
+    assert "2 funding records" in unknown.text and "<script>" not in unknown.text
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+def _api(app, user):
+    with app.app_context():
+        secret = factories.create_token(db.session.merge(user))
+    return app.test_client(), {"Authorization": f"Bearer {secret}"}
+
+
+def _json(people, **changes) -> dict:
+    body = {
+        "solution_id": people["solution_id"],
+        "funder": "Angel investors",
+        "kind": "investment",
+        "amount": 400_000,
+        "received_on": "2026-01-15",
+    }
+    body.update(changes)
+    return {k: v for k, v in body.items() if v is not ...}
+
+
+def test_the_api_records_and_lists_funding(app, people):
+    client, headers = _api(app, people["team"])
+    partner, partner_headers = _api(app, people["partner"])
+
+    created = client.post("/api/v1/funding", json=_json(people), headers=headers)
+    listed = partner.get("/api/v1/funding?kind=investment", headers=partner_headers)
+
+    assert created.status_code == 201, created.json
+    assert created.json["amount"] == 400_000 and created.json["kind"] == "investment"
+    assert listed.status_code == 200 and listed.json["total"] == 1
+    assert listed.json["items"][0]["solution_title"] == "Sepsis alerting"
+    assert "recorded_by_id" not in listed.json["items"][0]
+
+
+API_BAD_INPUT = [
+    ({"funder": ...}, "funder"),
+    ({"kind": ...}, "kind"),
+    ({"amount": ...}, "amount"),
+    ({"received_on": ...}, "received_on"),
+    ({"solution_id": "1"}, "solution_id"),
+    ({"solution_id": 2**40}, "solution_id"),
+    ({"solution_id": 0}, "solution_id"),
+    ({"solution_id": 999_999}, "solution_id"),
+    ({"solution_id": None}, "solution_id"),
+    ({"fellow_id": 1.5}, "fellow_id"),
+    ({"fellow_id": 999_999}, "fellow_id"),
+    ({"funder": 42}, "funder"),
+    ({"funder": "<b>Bold</b>"}, "funder"),
+    ({"kind": "bribe"}, "kind"),
+    ({"kind": ["grant"]}, "kind"),
+    ({"amount": 0}, "amount"),
+    ({"amount": -1}, "amount"),
+    ({"amount": 1_000_000_001}, "amount"),
+    ({"amount": 2**70}, "amount"),
+    ({"amount": 1.5}, "amount"),
+    ({"amount": "many"}, "amount"),
+    ({"amount": True}, "amount"),
+    ({"amount": {"pounds": 5}}, "amount"),
+    ({"received_on": TOMORROW.isoformat()}, "received_on"),
+    ({"received_on": "yesterday"}, "received_on"),
+    ({"received_on": 20250101}, "received_on"),
+    ({"note": "<script>alert(1)</script>"}, "note"),
+    ({"note": 7}, "note"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field"), API_BAD_INPUT)
+def test_the_api_refuses_bad_input_and_stores_nothing(app, people, changes, field):
+    client, headers = _api(app, people["team"])
+
+    response = client.post("/api/v1/funding", json=_json(people, **changes), headers=headers)
+
+    assert response.status_code == 422, response.json
+    assert field in response.json["error"]["fields"]
+    with app.app_context():
+        assert stored() == 0
+
+
+def test_the_api_refuses_a_body_that_is_not_an_object(app, people):
+    client, headers = _api(app, people["team"])
+
+    responses = [
+        client.post("/api/v1/funding", json=[_json(people)], headers=headers),
+        client.post("/api/v1/funding", data="amount=5", headers=headers),
+    ]
+
+    assert all(r.status_code in (400, 415, 422) for r in responses)
+    with app.app_context():
+        assert stored() == 0
+
+
+def test_the_api_is_for_the_team_to_record_and_partners_to_read(app, people):
+    partner, headers = _api(app, people["partner"])
+    supplier, supplier_headers = _api(app, people["supplier"])
+
+    refused = partner.post("/api/v1/funding", json=_json(people), headers=headers)
+    unread = supplier.get("/api/v1/funding", headers=supplier_headers)
+    anonymous = app.test_client().post("/api/v1/funding", json=_json(people))
+
+    assert refused.status_code == 403 and "innovation team" in refused.json["error"]["message"]
+    assert unread.status_code == 403
+    assert anonymous.status_code == 401
+    with app.app_context():
+        assert stored() == 0
