@@ -106,10 +106,20 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from challenges import api as challenges_api
     from challenges import views as challenge_views
+    from challenges.fellowship import api as fellowship_api
+    from challenges.fellowship import (
+        fellow_api,
+        fellow_views,
+        response_panel_api,
+        response_panel_views,
+    )
+    from challenges.fellowship import views as fellowship_views
     from marketplace import api_docs, pages
     from marketplace.accounts import admin_views
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts import views as accounts_views
+    from marketplace.impact import api as impact_api
+    from marketplace.impact import funding_views
     from marketplace.impact import views as impact_views
     from marketplace.matches import api as matches_api
     from marketplace.matches import views as match_views
@@ -126,6 +136,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(challenge_views.bp)
+    app.register_blueprint(fellowship_views.bp)
+    app.register_blueprint(fellow_views.bp)
+    app.register_blueprint(response_panel_views.bp)
     app.register_blueprint(solution_views.bp)
     app.register_blueprint(catalogue_views.bp)
     app.register_blueprint(adoption_views.bp)
@@ -134,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(match_views.bp)
     app.register_blueprint(notification_views.bp)
     app.register_blueprint(impact_views.bp)
+    app.register_blueprint(funding_views.bp)
     app.register_blueprint(testbed_views.bp)
     app.register_blueprint(dps_views.bp)
     app.register_blueprint(call_off_views.bp)
@@ -141,11 +155,15 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         accounts_api.blueprints
         + challenges_api.blueprints
+        + fellowship_api.blueprints
+        + fellow_api.blueprints
+        + response_panel_api.blueprints
         + solutions_api.blueprints
         + matches_api.blueprints
         + notifications_api.blueprints
         + testbeds_api.blueprints
         + dps_api.blueprints
+        + impact_api.blueprints
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -53,6 +53,12 @@ def navigation_items(user) -> list[dict[str, str]]:
         items.append({"text": "Your solutions", "href": "/solutions/mine"})
         items.append({"text": "Challenges that fit", "href": "/matches"})
         items.append({"text": "Your responses", "href": "/challenges/responses/mine"})
+    if user.has_role(Role.FELLOW):
+        items.append({"text": "Your fellowship", "href": "/fellowship/fellows/mine"})
+    if user.has_role(Role.PANEL_PATIENT) or user.has_role(Role.PANEL_PROFESSIONAL):
+        items.append({"text": "Your reviews", "href": "/fellowship/reviews"})
+    if policy.may_run_fellowship(user):
+        items.append({"text": "Fellowship selection", "href": "/fellowship/queue"})
     if policy.is_innovation_team(user):
         items += [
             {"text": "Review", "href": "/challenges/review"},
@@ -69,6 +75,7 @@ def navigation_items(user) -> list[dict[str, str]]:
         {"text": "Purchasing", "href": "/dps"},
         {"text": "Adoption", "href": "/adoptions"},
         {"text": "Enquiries", "href": "/enquiries"},
+        {"text": "Fellowship", "href": "/fellowship"},
     ]
     if policy.may_view_impact(user):
         items.append({"text": "Impact", "href": "/impact"})

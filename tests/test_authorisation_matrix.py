@@ -21,6 +21,9 @@ from marketplace.notifications.services import notify
 from marketplace.solutions import adoption
 from procurement.dps import call_offs
 from tests import factories
+from tests.challenges.test_fellows import fellowship_objects
+from tests.challenges.test_fellowship_pages import selection_objects
+from tests.challenges.test_response_panels import response_panel_objects
 from tests.conftest import TEST_CONFIG, csrf_from
 
 PUBLIC = "public"  # anyone, signed in or not
@@ -34,6 +37,7 @@ OBJECT = "object rule"  # pages: only people tied to the object (none of the act
 TOKEN = "token"  # API: any valid personal access token, else 401
 TOKEN_TEAM = "token, innovation team"  # API: 401 without a token, 403 for other roles
 TOKEN_OBJECT = "token, object rule"  # API: 401 without a token, 403 or 404 for the actors here
+TOKEN_PARTNER = "token, partner organisation"  # API: 401 without a token, 403 for no role
 
 ACCESS = {
     "static": PUBLIC,
@@ -200,6 +204,10 @@ ACCESS = {
     "dps.renew": OBJECT,
     "impact.dashboard": PARTNER,
     "impact.figure_csv": PARTNER,
+    "funding.index": PARTNER,
+    "funding.new": TEAM,
+    "funding_api.records": TOKEN_PARTNER,
+    "funding_api.record": TOKEN_TEAM,
     "dps.register": PUBLIC,
     "dps.register_csv": PUBLIC,
     "dps_api.systems": TOKEN,
@@ -233,6 +241,83 @@ ACCESS = {
     "dps_api.score": TOKEN_OBJECT,
     "dps_api.award": TOKEN_OBJECT,
     "dps_api.results": TOKEN_OBJECT,
+    # Fellows: a fellow's record is for them, their mentor (not an actor here) and the team.
+    "fellows.cohort": TEAM,
+    "fellows.mine": SIGNED_IN,
+    "fellows.mentees": SIGNED_IN,
+    "fellows.fellow": TEAM,
+    "fellows.assign_mentor": TEAM,
+    "fellows.add_milestone": TEAM,
+    "fellows.complete_milestone": TEAM,
+    "fellows.report_progress": TEAM,
+    "fellows.continue_fellowship": TEAM,
+    "fellows.end_fellowship": TEAM,
+    "fellows.learning_sessions": TEAM,
+    "fellows.schedule_session": TEAM,
+    "fellows.record_attendance": TEAM,
+    "fellows.idea_to_solution": OBJECT,  # the fellow themselves only
+    "fellows_api.mine": TOKEN,
+    "fellows_api.mentees": TOKEN,
+    "fellows_api.cohort": TOKEN_TEAM,
+    "fellows_api.fellow": TOKEN_TEAM,
+    "fellows_api.assign_mentor": TOKEN_TEAM,
+    "fellows_api.add_milestone": TOKEN_TEAM,
+    "fellows_api.complete_milestone": TOKEN_TEAM,
+    "fellows_api.report_progress": TOKEN_TEAM,
+    "fellows_api.continue_fellowship": TOKEN_TEAM,
+    "fellows_api.end_fellowship": TOKEN_TEAM,
+    "fellows_api.idea_to_solution": TOKEN_OBJECT,
+    "fellows_api.learning_sessions": TOKEN_TEAM,
+    "fellows_api.schedule_session": TOKEN_TEAM,
+    "fellows_api.record_attendance": TOKEN_TEAM,
+    # Response panels: the challenge's own lead asks; the team forms and assigns; reviewers
+    # score only what they are assigned; results for the challenge's service and the team.
+    "response_panels.challenge_panel": TEAM,
+    "response_panels.request_panel": OBJECT,
+    "response_panels.form_panel": TEAM,
+    "response_panels.assign": TEAM,
+    "response_panels.score": OBJECT,
+    "response_panels.declare_conflict": OBJECT,
+    "challenge_panels_api.request_panel": TOKEN_OBJECT,
+    "challenge_panels_api.form_panel": TOKEN_TEAM,
+    "challenge_panels_api.results": TOKEN_TEAM,
+    "challenge_panels_api.assign": TOKEN_TEAM,
+    "challenge_panels_api.my_reviews": TOKEN,
+    "challenge_panels_api.response_reviews": TOKEN_TEAM,
+    "challenge_panels_api.score": TOKEN_OBJECT,
+    "challenge_panels_api.declare_conflict": TOKEN_OBJECT,
+    # Fellowship selection: open calls are public; staff of partner organisations apply; the
+    # team runs selection; reviewers score only what they are assigned (none of the actors).
+    "fellowship.cohorts": PUBLIC,
+    "fellowship.cohort": PUBLIC,
+    "fellowship.new_cohort": TEAM,
+    "fellowship.apply": PARTNER,
+    "fellowship.mine": SIGNED_IN,
+    "fellowship.cohort_applications": TEAM,
+    "fellowship.panels": TEAM,
+    "fellowship.application": TEAM,
+    "fellowship.assign": TEAM,
+    "fellowship.advance": TEAM,
+    "fellowship.decide": TEAM,
+    "fellowship.reviews": SIGNED_IN,
+    "fellowship.review": OBJECT,
+    "fellowship.declare_conflict": OBJECT,
+    "fellowship.queue": TEAM,
+    "fellowship_api.cohorts": PUBLIC,
+    "fellowship_api.cohort": PUBLIC,
+    "fellowship_api.open_cohort": TOKEN_TEAM,
+    "fellowship_api.apply": TOKEN_PARTNER,
+    "fellowship_api.cohort_applications": TOKEN_TEAM,
+    "fellowship_api.panels": TOKEN_TEAM,
+    "fellowship_api.form_panel": TOKEN_TEAM,
+    "fellowship_api.my_applications": TOKEN,
+    "fellowship_api.application": TOKEN_TEAM,  # and the applicant and its reviewers
+    "fellowship_api.assign": TOKEN_TEAM,
+    "fellowship_api.advance": TOKEN_TEAM,
+    "fellowship_api.decide": TOKEN_TEAM,
+    "fellowship_api.my_reviews": TOKEN,
+    "fellowship_api.submit_scores": TOKEN_OBJECT,
+    "fellowship_api.declare_conflict": TOKEN_OBJECT,
 }
 
 # Where one URL's methods have different rules.
@@ -305,6 +390,44 @@ API_BODIES = {
     "dps_api.answer": {"answer": "A"},
     "dps_api.score": {"criterion_id": 1, "score": 5},
     "dps_api.award": {"contract_value": 1},
+    "fellows_api.assign_mentor": {"mentor_id": 1},
+    "fellows_api.add_milestone": {"title": "T", "due_on": "2027-01-01"},
+    "fellows_api.report_progress": {"text": "T"},
+    "fellows_api.continue_fellowship": {"cohort_id": 1},
+    "fellows_api.end_fellowship": {"status": "completed"},
+    "fellows_api.idea_to_solution": {"title": "T"},
+    "fellows_api.schedule_session": {"title": "T", "held_on": "2027-01-01"},
+    "fellows_api.record_attendance": {"fellow_id": 1, "attended": True},
+    "challenge_panels_api.form_panel": {
+        "name": "P",
+        "member_ids": [1, 2],
+        "criteria": [{"name": "C", "weight": 100}],
+    },
+    "challenge_panels_api.score": {"scores": {"C": 1}},
+    "challenge_panels_api.declare_conflict": {"reason": "R"},
+    "fellowship_api.open_cohort": {
+        "title": "T",
+        "year": 2030,
+        "themes": "T",
+        "eligibility": "E",
+        "places": 1,
+        "opens_on": "2030-01-01",
+        "closes_on": "2030-02-01",
+        "stages": [{"name": "A"}, {"name": "B"}],
+        "criteria": [{"name": "C", "weight": 100}],
+    },
+    "fellowship_api.form_panel": {"name": "P", "member_ids": [1, 2]},
+    "fellowship_api.assign": {"panel_id": 1},
+    "fellowship_api.decide": {"outcome": "accepted", "reasons": "R"},
+    "fellowship_api.submit_scores": {"scores": {"C": 1}},
+    "fellowship_api.declare_conflict": {"reason": "R"},
+    "funding_api.record": {
+        "solution_id": 1,
+        "funder": "F",
+        "kind": "grant",
+        "amount": 1,
+        "received_on": "2026-01-01",
+    },
 }
 
 ACTORS = [None, "no role", *Role]
@@ -357,6 +480,9 @@ def objects(app_context):
         db.session, listing.solution.created_by, call_off.id, "Which systems must it link to?"
     )
     bid = call_offs.submit_bid(db.session, listing.solution.created_by, call_off.id, 100, "Bid")
+    fellowship = fellowship_objects()
+    response_panel = response_panel_objects(challenge, response)
+    selection = selection_objects()
     db.session.commit()
     return {
         "adoption_id": record.id,
@@ -384,6 +510,9 @@ def objects(app_context):
         "clarification_id": clarification.id,
         "bid_id": bid.id,
         "key": "testbeds",
+        **fellowship,
+        **response_panel,
+        **selection,
     }
 
 
@@ -398,6 +527,27 @@ def _token_id_of(user) -> int:
 URL_OBJECTS = {
     "organisations_api.OrganisationMemberships": {"organisation_id": "approved_organisation_id"},
 }
+FELLOWS_OBJECTS = {
+    name: f"fellows_{name}" for name in ("cohort_id", "fellow_id", "milestone_id", "session_id")
+}
+URL_OBJECTS.update(
+    {e: FELLOWS_OBJECTS for e in ACCESS if e.startswith(("fellows.", "fellows_api."))}
+)
+SELECTION_OBJECTS = {
+    "cohort_id": "selection_cohort_id",
+    "application_id": "selection_application_id",
+}
+URL_OBJECTS.update(
+    {e: SELECTION_OBJECTS for e in ACCESS if e.startswith(("fellowship.", "fellowship_api."))}
+)
+RESPONSE_PANEL_OBJECTS = {"panel_id": "challenge_panel_id", "review_id": "response_review_id"}
+URL_OBJECTS.update(
+    {
+        e: RESPONSE_PANEL_OBJECTS
+        for e in ACCESS
+        if e.startswith(("response_panels.", "challenge_panels_api."))
+    }
+)
 
 
 def _url(endpoint: str, rule: str, objects: dict) -> str:
@@ -422,7 +572,7 @@ def _expected(access: str, actor) -> str:
         return "forbidden"
     if access == OFFICER and actor is not Role.PROCUREMENT_OFFICER:
         return "forbidden"
-    if access == PARTNER and actor == "no role":  # the actors here all act for NHS trusts
+    if access in (PARTNER, TOKEN_PARTNER) and actor == "no role":  # actors act for NHS trusts
         return "forbidden"
     if access in (OBJECT, TOKEN_OBJECT):
         return "forbidden"
