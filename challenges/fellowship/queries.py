@@ -14,19 +14,17 @@ from challenges.fellowship.models import (
     Cohort,
     Fellow,
     FellowshipApplication,
+    FellowStatus,
     Milestone,
     Panel,
     PanelMember,
     Review,
 )
-from challenges.fellowship.services import PANEL_ROLES, weighted_score
-from challenges.models import Challenge
+from challenges.fellowship.services import MIN_REVIEWERS, PANEL_ROLES, weighted_score
+from challenges.models import Challenge, Response
 from marketplace.accounts import policy
 from marketplace.accounts.models import Membership, Role, User
 from marketplace.solutions.models import Solution
-
-# Who may sit on a selection panel: panel members of either kind, and the innovation team.
-
 
 # --- cohorts -----------------------------------------------------------------------------------
 
@@ -204,10 +202,12 @@ def review_queue(session: Session, user) -> ReviewQueue:
         .where(Review.reviewer_id == user.id)
         .options(
             selectinload(Review.application).selectinload(FellowshipApplication.cohort),
-            selectinload(Review.response),
+            selectinload(Review.application).selectinload(FellowshipApplication.applicant),
+            selectinload(Review.response).selectinload(Response.solution),
+            selectinload(Review.response).selectinload(Response.challenge),
             selectinload(Review.panel),
         )
-        .order_by(Review.id)
+        .order_by(Review.submitted_at.desc().nulls_last(), Review.id)
     ):
         if review.recused:
             queue.recused.append(review)
@@ -297,12 +297,44 @@ def challenges_awaiting_panel(session: Session) -> list[Challenge]:
     )
 
 
+def ready_to_decide(session: Session) -> list[FellowshipApplication]:
+    """Undecided applications that every reviewer not recused has scored, at least two of
+    them: the ones `decide` would accept now."""
+    scored = (
+        sa.select(Review.application_id)
+        .where(Review.application_id.is_not(None), Review.conflict.is_(None))
+        .group_by(Review.application_id)
+        .having(
+            sa.func.count() >= MIN_REVIEWERS,
+            sa.func.count(Review.submitted_at) == sa.func.count(),
+        )
+    )
+    return list(
+        session.scalars(
+            sa.select(FellowshipApplication)
+            .where(FellowshipApplication.outcome.is_(None), FellowshipApplication.id.in_(scored))
+            .options(
+                selectinload(FellowshipApplication.applicant),
+                selectinload(FellowshipApplication.cohort),
+            )
+            .order_by(FellowshipApplication.submitted_at, FellowshipApplication.id)
+        )
+    )
+
+
 def overdue_milestones(session: Session, today: date | None = None) -> list[Milestone]:
+    """Past-due milestones of fellows still active (a completed or withdrawn place's open
+    milestones are history, not work)."""
     today = today or date.today()
     return list(
         session.scalars(
             sa.select(Milestone)
-            .where(Milestone.completed_on.is_(None), Milestone.due_on < today)
+            .join(Fellow, Fellow.id == Milestone.fellow_id)
+            .where(
+                Milestone.completed_on.is_(None),
+                Milestone.due_on < today,
+                Fellow.status == FellowStatus.ACTIVE,
+            )
             .options(
                 selectinload(Milestone.fellow).selectinload(Fellow.user),
                 selectinload(Milestone.fellow).selectinload(Fellow.cohort),

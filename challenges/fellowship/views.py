@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from challenges.fellowship import queries, services
@@ -29,18 +29,9 @@ from marketplace.forms import show_errors
 bp = Blueprint("fellowship", __name__, url_prefix="/fellowship", template_folder="templates")
 
 
-def optional_url(endpoint: str, **values) -> str | None:
-    """A link to a page another part of the programme provides, or None while it does not
-    exist yet, so that these pages never fail for want of it."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
-
-
 @bp.context_processor
 def _helpers() -> dict:
     return {
-        "optional_url": optional_url,
         "cohort_status": queries.status_of,
         "stages_of": queries.stages_of,
         "stage_name": services.stage_name,
@@ -334,6 +325,7 @@ def queue():
     return render_template(
         "fellowship/queue.html",
         progress=queries.stage_progress(db.session),
+        ready=queries.ready_to_decide(db.session),
         no_patient=queries.panels_without_patient_member(db.session),
         awaiting_panel=queries.challenges_awaiting_panel(db.session),
         overdue=queries.overdue_milestones(db.session, today),

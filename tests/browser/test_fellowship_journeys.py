@@ -34,8 +34,10 @@ def test_a_reviewer_scores_blind_then_sees_the_others(visit, app_context):
     visit.goto("/fellowship/reviews")
     expect(page.get_by_role("heading", name="To score (1)")).to_be_visible()
     check_page(visit, problems)
-    page.get_by_role("link", name=f"Fellowship application {application.id}").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Review fellowship application")
+    page.get_by_role("link", name=f"{applicant.name}: {IDEA['idea']}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Review {applicant.name}'s application"
+    )
     expect(page.get_by_text("Strong local evidence")).to_have_count(0)
     check_page(visit, problems)
 

@@ -14,6 +14,7 @@ from challenges.fellowship.models import (
     Cohort,
     Fellow,
     FellowshipApplication,
+    FellowStatus,
     Milestone,
     Panel,
     Review,
@@ -582,6 +583,14 @@ def test_the_team_queue_shows_what_needs_attention(app, selection):
             Milestone(fellow_id=fellow.id, title="Prototype tested", due_on=TODAY - timedelta(1))
         )
         db.session.add(Milestone(fellow_id=fellow.id, title="Report", due_on=TODAY + timedelta(9)))
+        gone = Fellow(
+            cohort_id=selection["cohort"],
+            user_id=factories.create_user(name="Wren Withdrawn").id,
+            status=FellowStatus.WITHDRAWN,
+        )
+        db.session.add(gone)
+        db.session.flush()
+        db.session.add(Milestone(fellow_id=gone.id, title="Pilot", due_on=TODAY - timedelta(30)))
         db.session.commit()
         db.session.remove()
     lead = _client(app, selection["team"])
@@ -596,6 +605,26 @@ def test_the_team_queue_shows_what_needs_attention(app, selection):
     assert "Overdue milestones (1)" in page.text
     assert "Fola Fellow" in page.text and "Prototype tested" in page.text
     assert "Report" not in page.text
+    assert "Wren Withdrawn" not in page.text
+    assert "Ready for a decision (0)" in page.text
+
+
+def test_the_team_queue_lists_applications_with_every_score_in(app, selection):
+    with app.app_context():
+        for reviewer_id in selection["reviewer_ids"]:
+            services.submit_review(
+                db.session,
+                db.session.get(User, reviewer_id),
+                selection["application"],
+                {"Need": 3, "Feasibility": 4},
+            )
+        db.session.commit()
+        db.session.remove()
+
+    page = _client(app, selection["team"]).get("/fellowship/queue")
+
+    assert "Ready for a decision (1)" in page.text
+    assert f'/fellowship/applications/{selection["application"]}"' in page.text
 
 
 def test_team_pages_are_for_the_team(app, selection):
