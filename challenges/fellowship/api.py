@@ -96,7 +96,7 @@ def apply(data, cohort_id):
 def cohort_applications(cohort_id):
     """The cohort's applications with their weighted scores (the innovation team)."""
     _team()
-    return queries.of_cohort(db.session, _cohort(cohort_id).id)
+    return queries.of_cohort(db.session, current_user, _cohort(cohort_id).id)
 
 
 @fellowship.get("/cohorts/<int:cohort_id>/panels")

@@ -151,12 +151,15 @@ class Review(Base):
     comment: Mapped[str | None] = mapped_column(sa.Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     conflict: Mapped[str | None] = mapped_column(sa.Text)
+    # Scores are final once given: of two submissions at once, the second is a Conflict.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     application: Mapped[FellowshipApplication | None] = relationship()
     response = relationship("Response")
     panel: Mapped[Panel] = relationship()
     reviewer: Mapped[User] = relationship()
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         sa.UniqueConstraint("application_id", "reviewer_id", name="uq_fellowship_reviews_once"),
         sa.UniqueConstraint(

@@ -20,7 +20,12 @@ from challenges.fellowship.models import (
     PanelMember,
     Review,
 )
-from challenges.fellowship.services import MIN_REVIEWERS, PANEL_ROLES, weighted_score
+from challenges.fellowship.services import (
+    MIN_REVIEWERS,
+    PANEL_ROLES,
+    blind_to_others,
+    weighted_score,
+)
 from challenges.models import Challenge, Response
 from marketplace.accounts import policy
 from marketplace.accounts.models import Membership, Role, User
@@ -104,7 +109,9 @@ class Scored:
         return sum(1 for r in self.reviews if not r.recused)
 
 
-def of_cohort(session: Session, cohort_id: int) -> list[Scored]:
+def of_cohort(session: Session, viewer, cohort_id: int) -> list[Scored]:
+    """A cohort's applications with their scores, except where the viewer still owes a score
+    of their own (or is recused, or is the applicant): there the score stays hidden."""
     applications = list(
         session.scalars(
             sa.select(FellowshipApplication)
@@ -122,9 +129,15 @@ def of_cohort(session: Session, cohort_id: int) -> list[Scored]:
         ):
             by_application[review.application_id].append(review)
     return [
-        Scored(a, by_application[a.id], weighted_score(a, by_application[a.id]))
+        Scored(a, by_application[a.id], _score_for(viewer, a, by_application[a.id]))
         for a in applications
     ]
+
+
+def _score_for(viewer, application, reviews) -> float | None:
+    if application.applicant_id == viewer.id or blind_to_others(viewer, reviews):
+        return None
+    return weighted_score(application, reviews)
 
 
 def challenge_choices(session: Session, user) -> list[Challenge]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from challenges.fellowship import queries, services
 from challenges.fellowship.models import ApplicationOutcome, IdeaStage
+from marketplace.accounts import policy
 from marketplace.accounts.schemas import ID_RANGE
 
 TEXT = validate.Length(max=20_000)  # the services set the real limits and say so
@@ -83,7 +85,14 @@ class FellowshipReviewSchema(Schema):
     comment = fields.Str(allow_none=True)
     submitted_at = fields.AwareDateTime(allow_none=True)
     recused = fields.Bool()
-    conflict = fields.Str(allow_none=True)
+    conflict = fields.Method("_conflict_for_viewer", allow_none=True)
+
+    def _conflict_for_viewer(self, review) -> str | None:
+        """A conflict's reason stays with the reviewer and the team; other reviewers see only
+        that someone was recused."""
+        if review.reviewer_id == current_user.id or policy.may_run_fellowship(current_user):
+            return review.conflict
+        return None
 
 
 class FellowshipApplicationSchema(Schema):

@@ -14,6 +14,7 @@ from challenges.fellowship.models import (
     Cohort,
     Fellow,
     FellowshipApplication,
+    FellowStatus,
     IdeaStage,
     Panel,
     PanelMember,
@@ -225,6 +226,8 @@ def apply(session: Session, actor: User, cohort_id, data: dict) -> FellowshipApp
         sa.select(FellowshipApplication.id).filter_by(cohort_id=cohort.id, applicant_id=actor.id)
     ):
         raise Conflict("You have already applied to this cohort")
+    if session.scalar(sa.select(Fellow.id).filter_by(cohort_id=cohort.id, user_id=actor.id)):
+        raise Conflict("You already have a place in this cohort, carried on from an earlier year")
     application = FellowshipApplication(
         cohort=cohort, applicant_id=actor.id, idea_stage=stage, **values, **links
     )
@@ -281,22 +284,31 @@ def assign(session: Session, actor: User, application_id, panel_id) -> list[Revi
     """Every member of the panel reviews the application, except the applicant themselves."""
     if not policy.may_run_fellowship(actor):
         raise Forbidden("Only the innovation team assigns reviewers")
-    application = get_by_id(session, FellowshipApplication, application_id)
+    application = _application_to_run(session, actor, application_id)
     panel = get_by_id(session, Panel, panel_id)
-    if application is None or panel is None or panel.cohort_id != application.cohort_id:
-        raise NotFound("There is no such application or panel in this cohort")
+    if panel is None or panel.cohort_id != application.cohort_id:
+        raise NotFound("There is no such panel in this cohort")
     if application.outcome is not None:
         raise InvalidTransition("This application has an outcome already")
     already = set(
         session.scalars(sa.select(Review.reviewer_id).filter_by(application_id=application.id))
     )
+    # Nobody judges their own application, nor a rival's in the cohort they applied to.
+    applicants = set(
+        session.scalars(
+            sa.select(FellowshipApplication.applicant_id).filter_by(cohort_id=application.cohort_id)
+        )
+    )
     reviews = [
         Review(application=application, panel_id=panel.id, reviewer_id=member.user_id)
         for member in panel.members
-        if member.user_id not in already | {application.applicant_id}
+        if member.user_id not in already | applicants
     ]
     if not reviews:
-        raise Conflict("Everyone on that panel is already reviewing this application")
+        raise Conflict(
+            "Everyone on that panel is already reviewing this application or has applied to "
+            "this cohort"
+        )
     session.add_all(reviews)
     try:
         session.flush()
@@ -323,7 +335,7 @@ def own_review(session: Session, actor: User, application_id) -> Review:
 def declare_conflict(session: Session, actor: User, application_id, reason) -> Review:
     review = own_review(session, actor, application_id)
     record_conflict(review, reason, "application")
-    session.flush()
+    flush_or_conflict(session, "review")
     audit.record(session, actor, "fellowship.conflict_declared", review.application)
     return review
 
@@ -332,7 +344,7 @@ def submit_review(session: Session, actor: User, application_id, scores, comment
     review = own_review(session, actor, application_id)
     check_may_score(actor, review, "application")
     score_review(review, scores, comment)
-    session.flush()
+    flush_or_conflict(session, "review")
     audit.record(session, actor, "fellowship.scored", review.application)
     return review
 
@@ -396,13 +408,29 @@ def weighted_total(criteria: list[dict], reviews: list[Review]) -> float | None:
 
 
 def visible_reviews(session: Session, actor: User, application_id) -> list[Review]:
-    """The team sees every review; a reviewer sees the others only after submitting their own."""
-    if policy.may_run_fellowship(actor):
-        return list(session.scalars(sa.select(Review).filter_by(application_id=application_id)))
-    own = own_review(session, actor, application_id)
-    if own.submitted_at is None:
+    """A reviewer sees the others only after submitting their own, and a recused one never;
+    that holds for team members on a panel too. The rest of the team, except the applicant,
+    sees every review."""
+    application = get_by_id(session, FellowshipApplication, application_id)
+    reviews = application and list(
+        session.scalars(
+            sa.select(Review).filter_by(application_id=application.id).order_by(Review.id)
+        )
+    )
+    own = next((r for r in reviews or [] if r.reviewer_id == getattr(actor, "id", None)), None)
+    if own is not None and (own.submitted_at is None or own.recused):
         return [own]
-    return list(session.scalars(sa.select(Review).filter_by(application_id=application_id)))
+    if own is not None or (application and policy.may_run_selection_of(actor, application)):
+        return reviews
+    raise NotFound("You are not reviewing this application")
+
+
+def blind_to_others(actor: User, reviews: list[Review]) -> bool:
+    """Whoever still owes a score, or is recused, sees no one else's scores."""
+    return any(
+        r.reviewer_id == getattr(actor, "id", None) and (r.submitted_at is None or r.recused)
+        for r in reviews
+    )
 
 
 def application_as_seen_by(
@@ -419,9 +447,9 @@ def application_as_seen_by(
     )
     if not policy.may_view_fellowship_application(actor, application, reviewer_ids):
         raise Forbidden("You may not see this application")
-    if policy.may_run_fellowship(actor) or actor.id in reviewer_ids:
-        return application, visible_reviews(session, actor, application.id)
-    return application, []
+    if application.applicant_id == actor.id:
+        return application, []
+    return application, visible_reviews(session, actor, application.id)
 
 
 def weighted_score(application: FellowshipApplication, reviews: list[Review]) -> float | None:
@@ -433,9 +461,7 @@ def advance_stage(session: Session, actor: User, application_id) -> FellowshipAp
     decision itself, recorded by `decide`."""
     if not policy.may_run_fellowship(actor):
         raise Forbidden("Only the innovation team moves applications through the stages")
-    application = get_by_id(session, FellowshipApplication, application_id)
-    if application is None:
-        raise NotFound("There is no such application")
+    application = _application_to_run(session, actor, application_id)
     if application.outcome is not None:
         raise InvalidTransition("This application has an outcome already")
     if application.stage_index >= len(application.cohort.stages) - 1:
@@ -459,18 +485,11 @@ def decide(
     reviewer not recused has scored, and at least two have."""
     if not policy.may_run_fellowship(actor):
         raise Forbidden("Only the innovation team records the moderated outcome")
-    application = get_by_id(session, FellowshipApplication, application_id)
-    if application is None:
-        raise NotFound("There is no such application")
+    application = _application_to_run(session, actor, application_id)
     if application.outcome is not None:
         raise InvalidTransition("This application has an outcome already")
     reviews = list(session.scalars(sa.select(Review).filter_by(application_id=application.id)))
-    active = [r for r in reviews if not r.recused]
-    waiting = [r.reviewer.name for r in active if r.submitted_at is None]
-    if waiting:
-        raise InvalidTransition("Not every reviewer has scored yet: " + ", ".join(waiting))
-    if len(active) < MIN_REVIEWERS:
-        raise InvalidTransition("At least two independent reviewers must score before a decision")
+    _check_fully_scored(reviews)
     errors = FieldErrors()
     chosen = clean_choice(errors, "outcome", outcome, ApplicationOutcome)
     if chosen is None and "outcome" not in errors:
@@ -480,7 +499,8 @@ def decide(
     )
     errors.raise_if_any()
     if chosen == ApplicationOutcome.ACCEPTED:
-        _check_a_place_is_free(session, application.cohort)
+        _check_not_a_fellow_already(session, application)
+        check_a_place_is_free(session, application.cohort)
     application.outcome, application.outcome_reasons = chosen, reasons
     application.decided_at = utcnow()
     flush_or_conflict(session, "application")
@@ -497,12 +517,58 @@ def decide(
     return application
 
 
-def _check_a_place_is_free(session: Session, cohort: Cohort) -> None:
+def _application_to_run(session: Session, actor: User, application_id) -> FellowshipApplication:
+    application = get_by_id(session, FellowshipApplication, application_id)
+    if application is None:
+        raise NotFound("There is no such application")
+    if not policy.may_run_selection_of(actor, application):
+        raise Forbidden("Someone else in the team runs the selection of your own application")
+    return application
+
+
+def _check_fully_scored(reviews: list[Review]) -> None:
+    """Every reviewer not recused has scored, at least two have, and one of those sat on the
+    panel as its patient or public member: their voice is part of every decision."""
+    active = [r for r in reviews if not r.recused]
+    waiting = [r.reviewer.name for r in active if r.submitted_at is None]
+    if waiting:
+        raise InvalidTransition("Not every reviewer has scored yet: " + ", ".join(waiting))
+    if len(active) < MIN_REVIEWERS:
+        raise InvalidTransition("At least two independent reviewers must score before a decision")
+    if not any(_sat_as_patient_or_public(r) for r in active):
+        raise InvalidTransition(
+            "A patient or public member must score before a decision: assign another panel"
+        )
+
+
+def _sat_as_patient_or_public(review: Review) -> bool:
+    return any(
+        m.user_id == review.reviewer_id and m.patient_or_public for m in review.panel.members
+    )
+
+
+def _check_not_a_fellow_already(session: Session, application: FellowshipApplication) -> None:
+    """Someone carrying on from an earlier year may hold a place in this cohort already."""
+    if session.scalar(
+        sa.select(Fellow.id).filter_by(
+            cohort_id=application.cohort_id, user_id=application.applicant_id
+        )
+    ):
+        raise InvalidTransition(f"{application.applicant.name} already has a place in this cohort")
+
+
+def check_a_place_is_free(session: Session, cohort: Cohort) -> None:
+    """A withdrawn fellow's place can be offered again. The cohort's row is locked first (on
+    PostgreSQL; SQLite serialises writers anyway) so that two people accepting at once cannot
+    both take the last place."""
+    session.execute(sa.select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
     taken = session.scalar(
-        sa.select(sa.func.count()).select_from(Fellow).filter_by(cohort_id=cohort.id)
+        sa.select(sa.func.count())
+        .select_from(Fellow)
+        .where(Fellow.cohort_id == cohort.id, Fellow.status != FellowStatus.WITHDRAWN)
     )
     if taken >= cohort.places:
-        raise InvalidTransition(f"All {cohort.places} places in this cohort are filled")
+        raise InvalidTransition(f"All {cohort.places} places in “{cohort.title}” are filled")
 
 
 def _enrol(session: Session, actor: User, application: FellowshipApplication) -> Fellow:

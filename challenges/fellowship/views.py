@@ -144,7 +144,7 @@ def cohort_applications(cohort_id: int):
     return render_template(
         "fellowship/cohort_applications.html",
         cohort=found,
-        rows=queries.of_cohort(db.session, found.id),
+        rows=queries.of_cohort(db.session, current_user, found.id),
     )
 
 

@@ -323,6 +323,11 @@ def may_run_fellowship(user) -> bool:
     return is_innovation_team(user)
 
 
+def may_run_selection_of(user, application) -> bool:
+    """The team runs each selection, except that nobody runs their own application's."""
+    return may_run_fellowship(user) and application.applicant_id != user.id
+
+
 def may_apply_to_fellowship(user) -> bool:
     """The fellowship is for staff of the partnership's NHS trusts, ICB and council."""
     return _in_a_partner_organisation(user)
@@ -347,6 +352,11 @@ def may_view_fellow(user, fellow) -> bool:
     return is_innovation_team(user) or (
         _signed_in(user) and user.id in (fellow.user_id, fellow.mentor_id)
     )
+
+
+def may_set_milestones(user, fellow) -> bool:
+    """The team and the fellow's mentor set milestones."""
+    return is_innovation_team(user) or (_signed_in(user) and fellow.mentor_id == user.id)
 
 
 def may_report_progress(user, fellow) -> bool:

@@ -252,6 +252,7 @@ def upgrade():
 
     with op.batch_alter_table("fellowship_reviews", schema=None) as batch_op:
         batch_op.add_column(sa.Column("response_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
         batch_op.alter_column("application_id", existing_type=sa.INTEGER(), nullable=True)
         batch_op.create_index(
             batch_op.f("ix_fellowship_reviews_response_id"), ["response_id"], unique=False
@@ -281,6 +282,7 @@ def downgrade():
         batch_op.drop_constraint("uq_fellowship_reviews_response_once", type_="unique")
         batch_op.drop_index(batch_op.f("ix_fellowship_reviews_response_id"))
         batch_op.alter_column("application_id", existing_type=sa.INTEGER(), nullable=False)
+        batch_op.drop_column("version")
         batch_op.drop_column("response_id")
 
     with op.batch_alter_table("fellowship_panels", schema=None) as batch_op:

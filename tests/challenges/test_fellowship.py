@@ -7,9 +7,18 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_login import login_user
 
-from challenges.fellowship import services
-from challenges.fellowship.models import Cohort, Fellow, FellowshipApplication, Panel, Review
+from challenges.fellowship import queries, services
+from challenges.fellowship.models import (
+    Cohort,
+    Fellow,
+    FellowshipApplication,
+    FellowStatus,
+    Panel,
+    Review,
+)
+from challenges.fellowship.schemas import FellowshipReviewSchema
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganisationKind, Role
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
@@ -381,3 +390,118 @@ def test_a_conflict_is_declared_once(session, selection):
 
     with pytest.raises(InvalidTransition, match="already declared"):
         services.declare_conflict(session, first, application.id, "Another reason")
+
+
+def test_a_team_member_on_the_panel_scores_blind_like_everyone_else(session):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    cohort = services.open_cohort(session, team, COHORT)
+    applicant = factories.create_user(role=Role.SERVICE_LEAD)
+    application = services.apply(session, applicant, cohort.id, IDEA)
+    patient = factories.create_user(role=Role.PANEL_PATIENT)
+    colleague = factories.create_user(role=Role.INNOVATION_TEAM)
+    panel = services.form_panel(session, team, cohort.id, "Panel", [patient.id, colleague.id])
+    services.assign(session, team, application.id, panel.id)
+    services.submit_review(session, patient, application.id, {"Need": 5, "Feasibility": 5})
+
+    seen = services.visible_reviews(session, colleague, application.id)
+
+    assert [r.reviewer_id for r in seen] == [colleague.id]
+    assert queries.of_cohort(session, colleague, cohort.id)[0].score is None
+    assert queries.of_cohort(session, team, cohort.id)[0].score == 100
+
+
+def test_nobody_runs_the_selection_of_their_own_application(session, selection):
+    team, cohort, *_ = selection
+    own = services.apply(session, team, cohort.id, IDEA)
+    panel_id = session.scalar(sa.select(Panel.id))
+
+    for attempt in (
+        lambda: services.assign(session, team, own.id, panel_id),
+        lambda: services.advance_stage(session, team, own.id),
+        lambda: services.decide(session, team, own.id, "accepted", "Mine"),
+    ):
+        with pytest.raises(Forbidden, match="your own application"):
+            attempt()
+    assert services.application_as_seen_by(session, team, own.id) == (own, [])
+    assert (own.stage_index, own.outcome) == (0, None)
+
+
+def test_a_conflict_reason_stays_with_the_reviewer_and_the_team(app, session, selection):
+
+    team, _, application, (first, second, _) = selection
+    services.declare_conflict(session, first, application.id, "She is my sister")
+    services.submit_review(session, second, application.id, {"Need": 3, "Feasibility": 3})
+
+    def reasons_seen_by(user):
+        with app.test_request_context():
+            login_user(user)
+            reviews = services.visible_reviews(session, user, application.id)
+            return {r["conflict"] for r in FellowshipReviewSchema(many=True).dump(reviews)}
+
+    assert reasons_seen_by(second) == {None}
+    assert "She is my sister" in reasons_seen_by(team)
+    assert reasons_seen_by(first) == {"She is my sister"}
+
+
+def test_no_decision_without_a_patient_or_public_members_scores(session, selection):
+    team, _, application, (first, second, patient) = selection
+    services.declare_conflict(session, patient, application.id, "I know the applicant")
+    _score_all(session, application, [first, second])
+
+    with pytest.raises(InvalidTransition, match="patient or public member must score"):
+        services.decide(session, team, application.id, "accepted", "Strong")
+    assert application.outcome is None
+
+
+def test_reviewers_who_applied_to_the_cohort_do_not_judge_rivals(session):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    cohort = services.open_cohort(session, team, COHORT)
+    rival = factories.create_user(role=Role.SERVICE_LEAD)
+    accounts.grant_role(
+        session, None, rival, rival.active_memberships[0].organisation, Role.PANEL_PROFESSIONAL
+    )
+    services.apply(session, rival, cohort.id, IDEA)
+    application = services.apply(
+        session, factories.create_user(role=Role.SERVICE_LEAD), cohort.id, IDEA
+    )
+    others = [factories.create_user(role=Role.PANEL_PATIENT) for _ in range(2)]
+    panel = services.form_panel(session, team, cohort.id, "P", [rival.id, *(o.id for o in others)])
+
+    reviews = services.assign(session, team, application.id, panel.id)
+
+    assert {r.reviewer_id for r in reviews} == {o.id for o in others}
+
+
+def test_a_fellow_carrying_on_into_the_cohort_cannot_take_a_second_place(session, selection):
+    team, cohort, application, reviewers = selection
+    session.add(Fellow(cohort_id=cohort.id, user_id=application.applicant_id))
+    session.flush()
+    _score_all(session, application, reviewers)
+
+    with pytest.raises(InvalidTransition, match="already has a place"):
+        services.decide(session, team, application.id, "accepted", "Strong")
+    assert application.outcome is None
+    newcomer = factories.create_user(role=Role.SERVICE_LEAD)
+    session.add(Fellow(cohort_id=cohort.id, user_id=newcomer.id))
+    session.flush()
+    with pytest.raises(Conflict, match="already have a place"):
+        services.apply(session, newcomer, cohort.id, IDEA)
+
+
+def test_a_withdrawn_fellows_place_can_be_offered_again(session):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    cohort = services.open_cohort(session, team, {**COHORT, "places": 1})
+    session.add(
+        Fellow(
+            cohort_id=cohort.id,
+            user_id=factories.create_user().id,
+            status=FellowStatus.WITHDRAWN,
+        )
+    )
+    session.flush()
+
+    services.check_a_place_is_free(session, cohort)
+    session.add(Fellow(cohort_id=cohort.id, user_id=factories.create_user().id))
+    session.flush()
+    with pytest.raises(InvalidTransition, match="All 1 places"):
+        services.check_a_place_is_free(session, cohort)
