@@ -35,6 +35,7 @@ SCALE = range(0, 6)  # each criterion is scored 0 to 5
 MIN_REVIEWERS = 2
 MAX_CRITERIA = 10
 CRITERION_NAME_LENGTH = 100
+STAGE_NAME_LENGTH = 100
 # Who may sit on a panel: patient and public members, professionals, and the team itself.
 PANEL_ROLES = (Role.PANEL_PATIENT, Role.PANEL_PROFESSIONAL, Role.INNOVATION_TEAM)
 
@@ -65,7 +66,7 @@ def open_cohort(session: Session, actor: User, data: dict) -> Cohort:
         errors.add("closes_on", "Enter the dates applications open and close")
     elif closes_on <= opens_on:
         errors.add("closes_on", "Applications must close after they open")
-    stages = _clean_stages(errors, data.get("stages"))
+    stages = _clean_stages(errors, data.get("stages"), opens_on)
     criteria = clean_criteria(errors, data.get("criteria"))
     errors.raise_if_any()
     cohort = Cohort(
@@ -122,20 +123,24 @@ def clean_criteria(errors: FieldErrors, raw) -> list[dict]:
     return cleaned
 
 
-def _clean_stages(errors: FieldErrors, raw) -> list[dict]:
-    """Stages in order, each a name or {"name", "ends_on"}; the dates, where given, must not go
-    backwards. Stored as [{"name", "ends_on": "YYYY-MM-DD" or None}]."""
-    stages, last_date = [], None
+def _clean_stages(errors: FieldErrors, raw, opens_on=None) -> list[dict]:
+    """Stages in order, each a name or {"name", "ends_on"}; blank rows are skipped. The dates,
+    where given, must not go backwards nor come before applications open. Stored as
+    [{"name", "ends_on": "YYYY-MM-DD" or None}]."""
+    stages, last_date = [], opens_on if isinstance(opens_on, date) else None
     for item in raw if isinstance(raw, list) else []:
         item = {"name": item} if isinstance(item, str) else item
         name = item.get("name") if isinstance(item, dict) else None
         if not isinstance(name, str) or not name.strip():
             continue
-        name, ends_on = name.strip()[:100], _as_date(item.get("ends_on"))
+        name = clean_line(
+            errors, "stages", name, label="each stage's name", max_length=STAGE_NAME_LENGTH
+        )
+        ends_on = _as_date(item.get("ends_on"))
         if ends_on is False:
-            errors.add("stages", f"Give the date stage “{name}” ends as a date")
+            errors.add("stages", f"Give the date stage “{name[:STAGE_NAME_LENGTH]}” ends as a date")
         elif ends_on and last_date and ends_on < last_date:
-            errors.add("stages", "Stage dates must run in order")
+            errors.add("stages", "Stage dates must run in order, from the day applications open")
         last_date = ends_on or last_date
         stages.append({"name": name, "ends_on": ends_on.isoformat() if ends_on else None})
     if len(stages) < 2 and "stages" not in errors:

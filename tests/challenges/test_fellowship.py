@@ -195,6 +195,8 @@ def test_stages_carry_dates_in_order(session):
         ([{"name": "A"}, {"name": " "}, 7], "at least two stages"),
         ([f"Stage {n}" for n in range(11)], "at most ten"),
         ("Screening, scoring", "at least two stages"),
+        (["S" * 101, "Decision"], "100 characters or fewer"),
+        ([{"name": "Screening", "ends_on": "2020-01-01"}, "Decision"], "from the day"),
     ],
 )
 def test_stages_out_of_order_or_badly_dated_are_refused(session, stages, message):
