@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from challenges.models import Challenge, Theme, challenge_themes
 from marketplace.accounts.models import Organisation
+from marketplace.db import uk_today
 from marketplace.pagination import Page, paginate
 
 CLOSING_SOON_DAYS = 14
@@ -42,7 +43,7 @@ def published(
     session: Session, filters: ChallengeFilters, page: int = 1, per_page: int = 20
 ) -> Page:
     """Challenges anyone signed in may read, filtered and sorted as asked."""
-    today = date.today()
+    today = uk_today()
     statement = (
         sa.select(Challenge)
         .options(selectinload(Challenge.themes), selectinload(Challenge.organisation))

@@ -13,7 +13,7 @@ from challenges.models import BudgetRange, Challenge, SolutionStageWanted, Theme
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
-from marketplace.db import flush_or_conflict, get_by_id, utcnow
+from marketplace.db import flush_or_conflict, get_by_id, uk_today, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
 from marketplace.matches import indexing
 from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
@@ -112,7 +112,7 @@ def missing_parts(challenge: Challenge) -> dict[str, list[str]]:
         value = challenge.themes if name == "theme_ids" else getattr(challenge, name)
         if not value:
             errors.add(name, message)
-    if challenge.closing_date and challenge.closing_date <= date.today():
+    if challenge.closing_date and challenge.closing_date <= uk_today():
         errors.add("closing_date", "The closing date must be in the future")
     return errors.errors
 
@@ -120,7 +120,7 @@ def missing_parts(challenge: Challenge) -> dict[str, list[str]]:
 def publish_challenge(session: Session, actor: User, challenge_id: int) -> Challenge:
     challenge = _for_review(session, actor, challenge_id)
     lifecycle.guard(challenge.status, "open")
-    if challenge.closing_date and challenge.closing_date <= date.today():
+    if challenge.closing_date and challenge.closing_date <= uk_today():
         raise Conflict("The closing date has passed: return it so the service can set a new one")
     challenge.published_at = utcnow()
     challenge.published_by_id = actor.id
@@ -283,7 +283,7 @@ def _clean(session: Session, data: ChallengeInput) -> tuple[dict, list[Theme]]:
         SolutionStageWanted,
         "Choose a kind of solution from the list",
     )
-    if data.closing_date is not None and data.closing_date <= date.today():
+    if data.closing_date is not None and data.closing_date <= uk_today():
         errors.add("closing_date", "The closing date must be in the future")
     values["closing_date"] = data.closing_date
     themes = clean_theme_ids(session, errors, data.theme_ids)

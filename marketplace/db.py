@@ -7,7 +7,8 @@ it on SQLite (batch mode) and PostgreSQL alike.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -15,6 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 from marketplace.errors import Conflict
+
+UK = ZoneInfo("Europe/London")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -49,6 +52,12 @@ def flush_or_conflict(session, noun: str) -> None:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def uk_today() -> date:
+    """Today's date where the programme runs: between midnight and 1am in British Summer Time
+    a server on UTC would still be on yesterday, and deadlines and "overdue" are UK days."""
+    return datetime.now(UK).date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-UK = ZoneInfo("Europe/London")
+from marketplace.db import UK
 
 
 def uk_datetime(value: datetime | None, empty: str = "Never") -> str:

@@ -29,6 +29,7 @@ from challenges.fellowship.services import (
 from challenges.models import Challenge, Response
 from marketplace.accounts import policy
 from marketplace.accounts.models import Membership, Role, User
+from marketplace.db import uk_today
 from marketplace.solutions.models import Solution
 
 # --- cohorts -----------------------------------------------------------------------------------
@@ -36,7 +37,7 @@ from marketplace.solutions.models import Solution
 
 def status_of(cohort: Cohort, today: date | None = None) -> str:
     """ "upcoming", "open" (taking applications today) or "closed"."""
-    today = today or date.today()
+    today = today or uk_today()
     if today < cohort.opens_on:
         return "upcoming"
     if today > cohort.closes_on:
@@ -338,7 +339,7 @@ def ready_to_decide(session: Session) -> list[FellowshipApplication]:
 def overdue_milestones(session: Session, today: date | None = None) -> list[Milestone]:
     """Past-due milestones of fellows still active (a completed or withdrawn place's open
     milestones are history, not work)."""
-    today = today or date.today()
+    today = today or uk_today()
     return list(
         session.scalars(
             sa.select(Milestone)

@@ -25,7 +25,7 @@ from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Membership, Role, User
 from marketplace.accounts.services import grant_role
-from marketplace.db import flush_or_conflict, get_by_id, utcnow
+from marketplace.db import flush_or_conflict, get_by_id, uk_today, utcnow
 from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from marketplace.notifications.services import notify
 from marketplace.solutions.models import Solution
@@ -195,7 +195,7 @@ def apply(session: Session, actor: User, cohort_id, data: dict) -> FellowshipApp
         raise NotFound("There is no such cohort")
     if not policy.may_apply_to_fellowship(actor):
         raise Forbidden("The fellowship is for staff of the partnership's organisations")
-    if not cohort.opens_on <= date.today() <= cohort.closes_on:
+    if not cohort.opens_on <= uk_today() <= cohort.closes_on:
         raise InvalidTransition("This cohort is not taking applications today")
     errors = FieldErrors()
     values = {

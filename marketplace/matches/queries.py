@@ -4,14 +4,13 @@ each side's own decisions applied (dismissed fits stay out of the ranking)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from challenges.models import Challenge, Theme, challenge_themes
 from marketplace.accounts import policy
-from marketplace.db import get_by_id
+from marketplace.db import get_by_id, uk_today
 from marketplace.errors import Forbidden, NotFound
 from marketplace.matches.embedding import current_embedder
 from marketplace.matches.models import (
@@ -72,7 +71,7 @@ def open_challenge_candidates(session: Session, theme_id: int | None = None) -> 
         Challenge.closed_at.is_(None),
         Challenge.withdrawn_at.is_(None),
         Challenge.archived_at.is_(None),
-        sa.or_(Challenge.closing_date.is_(None), Challenge.closing_date >= date.today()),
+        sa.or_(Challenge.closing_date.is_(None), Challenge.closing_date >= uk_today()),
     )
     if theme_id:
         statement = statement.join(challenge_themes).where(challenge_themes.c.theme_id == theme_id)

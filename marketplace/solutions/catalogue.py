@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from challenges.queries import search_terms
+from marketplace.db import uk_today
 from marketplace.pagination import Page
 from marketplace.solutions.models import (
     Adoption,
@@ -69,7 +70,7 @@ class CatalogueResult:
 def assurance_complete(solution: Solution, today: date | None = None) -> bool:
     """DTAC passed, DSPT met, Cyber Essentials held and a clinical safety case in place, with
     nothing expired."""
-    today = today or date.today()
+    today = today or uk_today()
     return (
         solution.dtac_status == DtacStatus.PASSED
         and solution.dspt_status in {DsptStatus.MET, DsptStatus.EXCEEDED}

@@ -11,7 +11,7 @@ from challenges.services import clean_theme_ids
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
-from marketplace.db import flush_or_conflict, get_by_id, utcnow
+from marketplace.db import flush_or_conflict, get_by_id, uk_today, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.matches import indexing
 from marketplace.solutions.models import (
@@ -291,7 +291,7 @@ _CLEANERS = {
 
 
 def _past_date(errors: FieldErrors, name: str, value: date | None, label: str) -> date | None:
-    if value is not None and value > date.today():
+    if value is not None and value > uk_today():
         errors.add(name, f"{label} cannot be in the future")
     return value
 
