@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
 from flask_login import current_user
 
+from challenges.fellowship.models import Fellow, FellowStatus
 from marketplace.access import public
 from marketplace.accounts import policy
 from marketplace.accounts.models import Role
@@ -55,6 +56,8 @@ def navigation_items(user) -> list[dict[str, str]]:
         items.append({"text": "Your responses", "href": "/challenges/responses/mine"})
     if user.has_role(Role.FELLOW):
         items.append({"text": "Your fellowship", "href": "/fellowship/fellows/mine"})
+    if _mentors_an_active_fellow(user):
+        items.append({"text": "Your mentees", "href": "/fellowship/fellows/mentees"})
     if user.has_role(Role.PANEL_PATIENT) or user.has_role(Role.PANEL_PROFESSIONAL):
         items.append({"text": "Your reviews", "href": "/fellowship/reviews"})
     if policy.may_run_fellowship(user):
@@ -81,6 +84,17 @@ def navigation_items(user) -> list[dict[str, str]]:
         items.append({"text": "Impact", "href": "/impact"})
     items.append({"text": "API", "href": "/api/v1/docs"})
     return _mark_current(items)
+
+
+def _mentors_an_active_fellow(user) -> bool:
+    """Mentoring is not a role, so it is asked of the database: one EXISTS query."""
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(Fellow.mentor_id == user.id, Fellow.status == FellowStatus.ACTIVE)
+            )
+        )
+    )
 
 
 def _mark_current(items: list[dict]) -> list[dict]:

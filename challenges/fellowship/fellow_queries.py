@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from challenges.fellowship.fellows import visible_fellow
+from challenges.fellowship.fellows import chain_of, visible_fellow
 from challenges.fellowship.models import (
     Attendance,
     Cohort,
@@ -94,18 +94,15 @@ def cohort_fellows(session: Session, actor: User, cohort_id) -> tuple[Cohort, li
 
 
 def history(session: Session, actor: User, fellow_id) -> list[Year]:
-    """Every year of this person's fellowship that leads to or from this place, earliest first,
-    each with its milestones, progress updates (newest first) and attendance."""
+    """Every year of this person's fellowship that leads to or from this place and that the
+    actor may see, earliest first, each with its milestones, progress updates (newest first) and
+    attendance. A mentor replaced in a later year sees only the years they mentored."""
     fellow = visible_fellow(session, actor, fellow_id)
-    chain = [fellow]
-    while chain[0].continues_from is not None:
-        chain.insert(0, chain[0].continues_from)
-    while True:
-        later = session.scalar(sa.select(Fellow).filter_by(continues_from_id=chain[-1].id))
-        if later is None:
-            break
-        chain.append(later)
-    return [_year(session, place) for place in chain]
+    return [
+        _year(session, place)
+        for place in chain_of(session, fellow)
+        if policy.may_view_fellow(actor, place)
+    ]
 
 
 def _year(session: Session, fellow: Fellow) -> Year:
@@ -173,6 +170,7 @@ def learning_sessions(
         .where(Fellow.cohort_id == cohort.id)
         .join(User, User.id == Fellow.user_id)
         .order_by(User.name, Fellow.id)
+        .options(contains_eager(Fellow.user))
     ).all()
     register = {
         (a.session_id, a.fellow_id): a.attended

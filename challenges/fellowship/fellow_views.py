@@ -81,7 +81,7 @@ def _show(fellow_id: int, status: int = 200, **forms):
         years=years,
         today=date.today(),
         team=team,
-        may_set_milestones=team or current.mentor_id == current_user.id,
+        may_set_milestones=policy.may_set_milestones(current_user, current),
         mentor_form=mentor_form,
         milestone_form=forms.get("milestone_form") or MilestoneForm(),
         complete_forms=forms.get("complete_forms") or {},
@@ -260,9 +260,11 @@ def idea_to_solution(fellow_id: int):
     place = services.visible_fellow(db.session, current_user, fellow_id)
     if place.user_id != current_user.id:
         raise Forbidden("Only the fellow themselves turns their idea into a solution record")
-    if not policy.may_turn_idea_into_solution(current_user, place):
+    existing = services.solution_of_chain(services.chain_of(db.session, place))
+    if existing is not None:
         flash("Your idea already has a solution record: this is it.", "info")
-        return redirect(url_for("solutions.show", solution_id=place.solution_id))
+        return redirect(url_for("solutions.show", solution_id=existing))
+    services.check_idea_place_is_current(place)
     organisations = [
         m.organisation for m in current_user.active_memberships if m.role == Role.FELLOW
     ]

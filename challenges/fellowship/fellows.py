@@ -12,6 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from challenges.fellowship import services as selection
 from challenges.fellowship.models import (
     Attendance,
     Cohort,
@@ -79,6 +80,18 @@ def visible_fellow(session: Session, actor: User, fellow_id) -> Fellow:
     if not policy.may_view_fellow(actor, fellow):
         raise Forbidden("Only the fellow, their mentor and the innovation team see this record")
     return fellow
+
+
+def chain_of(session: Session, fellow: Fellow) -> list[Fellow]:
+    """Every place of this person's fellowship that leads to or from this one, earliest first."""
+    chain = [fellow]
+    while chain[0].continues_from is not None:
+        chain.insert(0, chain[0].continues_from)
+    while True:
+        later = session.scalar(sa.select(Fellow).filter_by(continues_from_id=chain[-1].id))
+        if later is None:
+            return chain
+        chain.append(later)
 
 
 def _team_only(actor: User, what: str) -> None:
@@ -163,7 +176,7 @@ def assign_mentor(session: Session, actor: User, fellow_id, mentor_id) -> Fellow
 def add_milestone(session: Session, actor: User, fellow_id, title, due_on) -> Milestone:
     """The team or the fellow's mentor sets milestones."""
     fellow = visible_fellow(session, actor, fellow_id)
-    if not (policy.may_run_fellowship(actor) or fellow.mentor_id == actor.id):
+    if not policy.may_set_milestones(actor, fellow):
         raise Forbidden("Only the fellow's mentor and the innovation team set milestones")
     _active(fellow)
     errors = FieldErrors()
@@ -326,11 +339,7 @@ def continue_fellowship(session: Session, actor: User, fellow_id, cohort_id) -> 
         raise Invalid({"cohort_id": f"Choose a cohort in a later year than {fellow.cohort.year}"})
     if session.scalar(sa.select(Fellow.id).filter_by(cohort_id=cohort.id, user_id=fellow.user_id)):
         raise Conflict(f"{fellow.user.name} already has a place in “{cohort.title}”")
-    taken = session.scalar(
-        sa.select(sa.func.count()).select_from(Fellow).filter_by(cohort_id=cohort.id)
-    )
-    if taken >= cohort.places:
-        raise InvalidTransition(f"All {cohort.places} places in “{cohort.title}” are filled")
+    selection.check_a_place_is_free(session, cohort)
     later = Fellow(
         cohort_id=cohort.id,
         user_id=fellow.user_id,
@@ -341,9 +350,18 @@ def continue_fellowship(session: Session, actor: User, fellow_id, cohort_id) -> 
         solution_id=fellow.solution_id,
     )
     session.add(later)
-    if fellow.status == FellowStatus.ACTIVE:
+    completing = fellow.status == FellowStatus.ACTIVE
+    if completing:
         fellow.status, fellow.ended_at = FellowStatus.COMPLETED, utcnow()
     flush_or_conflict(session, "fellow")
+    if completing:
+        audit.record(
+            session,
+            actor,
+            "fellowship.fellow_completed",
+            fellow,
+            {"status": FellowStatus.COMPLETED.value, "continued_in": later.id},
+        )
     audit.record(
         session, actor, "fellowship.continued", later, {"from": fellow.id, "cohort": cohort.id}
     )
@@ -393,6 +411,21 @@ def idea_defaults(fellow: Fellow) -> dict:
     }
 
 
+def solution_of_chain(chain: list[Fellow]) -> int | None:
+    """The solution record of any year of the fellowship: one idea, one record."""
+    return next((place.solution_id for place in chain if place.solution_id is not None), None)
+
+
+def check_idea_place_is_current(fellow: Fellow) -> None:
+    """An idea is recorded from the fellow's current (active) place; the record is then linked
+    to every year of the fellowship."""
+    if fellow.status != FellowStatus.ACTIVE:
+        raise InvalidTransition(
+            "Record the idea from your current fellowship place: this one has ended "
+            f"({fellow.status.label.lower()})"
+        )
+
+
 def _solution_organisation(actor: User, organisation_id) -> int | None:
     """The organisation named, or else the one where the actor holds the fellow role."""
     if organisation_id not in (None, ""):
@@ -410,8 +443,10 @@ def create_solution_from_idea(session: Session, actor: User, fellow_id, data: di
     fellow = visible_fellow(session, actor, fellow_id)
     if fellow.user_id != actor.id:
         raise Forbidden("Only the fellow themselves turns their idea into a solution record")
-    if not policy.may_turn_idea_into_solution(actor, fellow):
+    chain = chain_of(session, fellow)
+    if not policy.may_turn_idea_into_solution(actor, fellow) or solution_of_chain(chain):
         raise Conflict("This fellowship's idea already has a solution record")
+    check_idea_place_is_current(fellow)
     data = data if isinstance(data, dict) else {}
     values = {**idea_defaults(fellow), **{k: v for k, v in data.items() if v not in (None, "")}}
     solution = solutions.create_solution(
@@ -430,12 +465,8 @@ def create_solution_from_idea(session: Session, actor: User, fellow_id, data: di
                 raise Invalid(error.fields, "There is a problem with the solution record") from None
     if data.get("publish") is True:
         solutions.publish_solution(session, actor, solution.id)
-    chain = [fellow]
-    while chain[-1].continues_from is not None:
-        chain.append(chain[-1].continues_from)
     for place in chain:
-        if place.solution_id is None:
-            place.solution_id = solution.id
+        place.solution_id = solution.id
     if fellow.application is not None and fellow.application.solution_id is None:
         fellow.application.solution_id = solution.id
     flush_or_conflict(session, "fellow")

@@ -197,7 +197,8 @@ class Fellow(TimestampMixin, Base):
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fellowship_applications.id"))
     continues_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fellowship_fellows.id"))
     year_of_fellowship: Mapped[int] = mapped_column(default=1, server_default="1")
-    mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Indexed: the navigation asks on every page whether someone mentors anyone.
+    mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     solution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("solutions.id"))
     status: Mapped[FellowStatus] = mapped_column(
         enum_column(FellowStatus, "fellow_status"), default=FellowStatus.ACTIVE

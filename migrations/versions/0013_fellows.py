@@ -104,6 +104,9 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_fellowship_fellows_user_id"), ["user_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_fellowship_fellows_mentor_id"), ["mentor_id"], unique=False
+        )
 
     op.create_table(
         "fellowship_attendance",
@@ -321,6 +324,7 @@ def downgrade():
     op.drop_table("fellowship_milestones")
     op.drop_table("fellowship_attendance")
     with op.batch_alter_table("fellowship_fellows", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fellowship_fellows_mentor_id"))
         batch_op.drop_index(batch_op.f("ix_fellowship_fellows_user_id"))
         batch_op.drop_index(batch_op.f("ix_fellowship_fellows_cohort_id"))
 

@@ -120,6 +120,148 @@ def test_my_fellowship_and_my_mentees(app, world):
     assert "not mentoring any fellows" in nobody.text
 
 
+def _second_year_with_a_new_mentor(world):
+    """The first fellow carries on into the later cohort, where the team appoints a new mentor
+    who sets a milestone."""
+    session, team = db.session, world["team"]
+    second = fellows.continue_fellowship(session, team, world["fellow"].id, world["later"].id)
+    successor = factories.create_user(role=Role.SERVICE_LEAD)
+    fellows.assign_mentor(session, team, second.id, successor.id)
+    fellows.add_milestone(session, successor, second.id, "Year two plan", TODAY)
+    session.commit()
+    return second, successor
+
+
+def test_a_replaced_mentor_reads_only_the_year_they_mentored(app, world):
+    first = world["fellow"]
+    second, successor = _second_year_with_a_new_mentor(world)
+    former = _client(app, world["mentor"])
+
+    page = former.get(url(first.id))
+    assert page.status_code == 200
+    assert "Survey" in page.text and "Year two plan" not in page.text
+    assert "Fellowship across the years" not in page.text
+    assert former.get(url(second.id)).status_code == 403
+    record = app.test_client().get(f"{API}/{first.id}", headers=_token(world["mentor"]))
+    assert record.status_code == 200
+    assert [y["fellow"]["id"] for y in record.json["years"]] == [first.id]
+    assert "Year two plan" not in record.text
+    theirs = app.test_client().get(f"{API}/{second.id}", headers=_token(successor)).json
+    assert [y["fellow"]["id"] for y in theirs["years"]] == [second.id]
+    both = _client(app, first.user).get(url(second.id)).text
+    assert "Survey" in both and "Year two plan" in both
+
+
+def test_each_milestones_done_form_names_its_milestone(app, world):
+    fellows.add_milestone(db.session, world["team"], world["fellow"].id, "Pilot", TODAY)
+    db.session.commit()
+    client = _client(app, world["fellow"].user)
+    milestone_id = world["milestone"].id
+
+    text = client.get(url(world["fellow"].id)).text
+
+    for title in ("Survey", "Pilot"):
+        assert f"When was “{title}” done?" in text
+        assert f'Mark as done<span class="nhsuk-u-visually-hidden">: “{title}”</span>' in text
+    assert text.count("Record a different date") == 2
+    assert '<details class="nhsuk-details nhsuk-u-margin-bottom-2" open>' not in text
+    future = TODAY + timedelta(days=3)
+    refused = post_form(
+        client,
+        f"/fellowship/fellows/milestones/{milestone_id}/complete",
+        {
+            f"m{milestone_id}-completed_on[day]": str(future.day),
+            f"m{milestone_id}-completed_on[month]": str(future.month),
+            f"m{milestone_id}-completed_on[year]": str(future.year),
+        },
+        form_page=url(world["fellow"].id),
+    )
+    assert refused.status_code == 422
+    assert refused.text.count('<details class="nhsuk-details nhsuk-u-margin-bottom-2" open>') == 1
+    assert f'href="#m{milestone_id}-completed_on-day"' in refused.text
+
+
+def test_responsive_table_headings_are_hidden_from_screen_readers(app, world):
+    for client, path in (
+        (_client(app, world["team"]), f"/fellowship/fellows/cohorts/{world['cohort'].id}"),
+        (_client(app, world["mentor"]), "/fellowship/fellows/mentees"),
+    ):
+        text = client.get(path).text
+        assert text.count('class="nhsuk-table-responsive__heading" aria-hidden="true"') >= 6
+        assert 'class="nhsuk-table-responsive__heading">' not in text
+
+
+def test_milestone_form_follows_the_policy(app, world, monkeypatch):
+    from marketplace.accounts import policy
+
+    page = url(world["fellow"].id)
+    monkeypatch.setattr(policy, "may_set_milestones", lambda user, fellow: False)
+    assert "Add a milestone" not in _client(app, world["mentor"]).get(page).text
+    monkeypatch.setattr(policy, "may_set_milestones", lambda user, fellow: True)
+    assert "Add a milestone" in _client(app, world["fellow"].user).get(page).text
+
+
+def test_the_register_loads_its_fellows_names_in_a_fixed_number_of_queries(app, world):
+    client = _client(app, world["team"])
+    page = f"/fellowship/fellows/cohorts/{world['cohort'].id}/sessions"
+    statements = []
+
+    def counted(*args):
+        statements.append(args[2])
+
+    def queries_for_page() -> int:
+        db.session.expire_all()  # nothing served from the identity map
+        statements.clear()
+        sa.event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            response = client.get(page)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counted)
+        assert response.status_code == 200
+        return len(statements)
+
+    with_two = queries_for_page()
+    for _ in range(3):
+        enrol(db.session, world["team"], world["cohort"])
+    db.session.commit()
+    with_five = queries_for_page()
+
+    assert with_five == with_two
+
+
+def test_mentors_who_are_not_fellows_get_a_link_to_their_mentees(app, world):
+    link = 'href="/fellowship/fellows/mentees"'
+
+    assert link in _client(app, world["mentor"]).get("/account").text
+    assert link not in _client(app, world["stranger"]).get("/account").text
+    fellows.end_fellowship(db.session, world["team"], world["fellow"].id, "completed")
+    db.session.commit()
+    assert link not in _client(app, world["mentor"]).get("/account").text
+
+
+def test_the_idea_is_recorded_from_the_current_year_only(app, world):
+    first = world["fellow"]
+    second = fellows.continue_fellowship(db.session, world["team"], first.id, world["later"].id)
+    db.session.commit()
+    client = _client(app, first.user)
+
+    assert "Turn your idea into a solution record" not in client.get(url(first.id)).text
+    assert "Turn your idea into a solution record" in client.get(url(second.id)).text
+    refused = post_form(
+        client, url(first.id, "/solution"), {"title": "Early"}, form_page=url(second.id)
+    )
+    assert refused.status_code == 409 and count(Solution) == 0
+
+    made = post_form(client, url(second.id, "/solution"), {"title": "Text reminders"})
+    assert made.status_code == 302
+    solution = db.session.scalar(sa.select(Solution))
+    db.session.expire_all()
+    assert db.session.get(Fellow, first.id).solution_id == solution.id
+    again = client.get(url(first.id, "/solution"))
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(f"/solutions/{solution.id}")
+
+
 # --- pages: hostile input ----------------------------------------------------------------
 
 

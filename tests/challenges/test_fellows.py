@@ -324,6 +324,78 @@ def test_a_second_year_carries_mentor_solution_and_history(session, team, mentor
         fellows.continue_fellowship(session, team, first.id, later.id)
 
 
+def second_year(session, team, first, **overrides):
+    later = services.open_cohort(
+        session, team, {**COHORT, "year": 2028, "title": "Fellowship 2028", **overrides}
+    )
+    second = fellows.continue_fellowship(session, team, first.id, later.id)
+    session.commit()
+    return second
+
+
+def test_a_former_mentor_sees_only_the_years_they_mentored(session, team, mentored, mentor):
+    first = mentored
+    fellows.add_milestone(session, mentor, first.id, "Year one milestone", TODAY)
+    second = second_year(session, team, first)
+    successor = factories.create_user(role=Role.SERVICE_LEAD)
+    fellows.assign_mentor(session, team, second.id, successor.id)
+    fellows.add_milestone(session, successor, second.id, "Year two milestone", TODAY)
+    fellows.report_progress(session, second.user, second.id, "Year two news")
+    session.commit()
+
+    years = queries.history(session, mentor, first.id)
+
+    assert [y.fellow.id for y in years] == [first.id]
+    assert [m.title for m in years[0].milestones] == ["Year one milestone"]
+    with pytest.raises(Forbidden):
+        queries.history(session, mentor, second.id)
+    assert [y.fellow.id for y in queries.history(session, successor, second.id)] == [second.id]
+    for who in (first.user, team):
+        assert [y.fellow.id for y in queries.history(session, who, second.id)] == [
+            first.id,
+            second.id,
+        ]
+
+
+def test_continuing_audits_the_earlier_place_as_completed(session, team, mentored):
+    second = second_year(session, team, mentored)
+
+    events = {
+        (e.action, e.target_id)
+        for e in session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action.like("fellowship.%"))
+        )
+    }
+    assert ("fellowship.fellow_completed", str(mentored.id)) in events
+    assert ("fellowship.continued", str(second.id)) in events
+
+
+def test_continuing_into_a_cohort_with_a_withdrawn_place_takes_that_place(session, team, fellow):
+    later = services.open_cohort(
+        session, team, {**COHORT, "year": 2028, "title": "Small 2028", "places": 1}
+    )
+    leaver = enrol(session, team, later)
+    fellows.end_fellowship(session, team, leaver.id, "withdrawn")
+    session.commit()
+
+    second = fellows.continue_fellowship(session, team, fellow.id, later.id)
+
+    assert second.cohort_id == later.id
+    classmate = enrol(session, team, fellow.cohort)
+    with pytest.raises(InvalidTransition, match="All 1 places in “Small 2028” are filled"):
+        fellows.continue_fellowship(session, team, classmate.id, later.id)
+
+
+def test_milestones_are_set_by_whoever_the_policy_allows(session, monkeypatch, mentored, mentor):
+    from marketplace.accounts import policy
+
+    monkeypatch.setattr(policy, "may_set_milestones", lambda user, fellow: False)
+    with pytest.raises(Forbidden):
+        fellows.add_milestone(session, mentor, mentored.id, "Pilot", TODAY)
+    monkeypatch.setattr(policy, "may_set_milestones", lambda user, fellow: True)
+    assert fellows.add_milestone(session, mentored.user, mentored.id, "Pilot", TODAY).id
+
+
 @pytest.mark.parametrize("year", [2026, 2027])
 def test_continuing_into_an_earlier_or_the_same_year_is_refused(session, team, fellow, year):
     other = services.open_cohort(session, team, {**COHORT, "year": year})
@@ -431,6 +503,46 @@ def test_only_the_fellow_turns_the_idea_into_a_solution(session, team, mentored,
             session, factories.create_user(role=Role.FELLOW), mentored.id, {"title": "T"}
         )
     assert count(Solution) == 0
+
+
+def test_an_idea_is_recorded_once_for_every_year_and_only_from_the_current_place(
+    session, team, mentored
+):
+    first = mentored
+    second = second_year(session, team, first)
+
+    with pytest.raises(InvalidTransition, match="current fellowship place"):
+        fellows.create_solution_from_idea(session, first.user, first.id, {"title": "Early"})
+    session.rollback()
+    assert count(Solution) == 0
+
+    solution = fellows.create_solution_from_idea(
+        session, second.user, second.id, {"title": "Text reminders"}
+    )
+    session.commit()
+
+    assert (first.solution_id, second.solution_id) == (solution.id, solution.id)
+    for place in (first, second):
+        with pytest.raises(Conflict, match="already has a solution record"):
+            fellows.create_solution_from_idea(session, place.user, place.id, {"title": "Again"})
+    assert count(Solution) == 1
+
+
+def test_a_solution_on_an_earlier_year_alone_still_counts_for_the_chain(session, team, mentored):
+    """Records made before every year was linked: the earlier place holds the solution, the
+    later one does not."""
+    first = mentored
+    second = second_year(session, team, first)
+    solution = fellows.create_solution_from_idea(
+        session, second.user, second.id, {"title": "Text reminders"}
+    )
+    second.solution_id = None
+    session.commit()
+
+    with pytest.raises(Conflict, match="already has a solution record"):
+        fellows.create_solution_from_idea(session, second.user, second.id, {"title": "Again"})
+    assert session.scalar(sa.select(sa.func.count()).select_from(Solution)) == 1
+    assert first.solution_id == solution.id
 
 
 @pytest.mark.parametrize(
