@@ -20,7 +20,7 @@ from challenges.fellowship.models import (
 )
 from marketplace.accounts import policy
 from marketplace.accounts.models import User
-from marketplace.db import get_by_id
+from marketplace.db import get_by_id, uk_today
 from marketplace.errors import Forbidden, NotFound
 
 
@@ -56,7 +56,7 @@ class Year:
 def progress_of(
     session: Session, fellows: list[Fellow], today: date | None = None
 ) -> list[Progress]:
-    today = today or date.today()
+    today = today or uk_today()
     ids = [f.id for f in fellows]
     rows = {f.id: Progress(f) for f in fellows}
     if not ids:

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from challenges.fellowship.models import FellowStatus
 from marketplace.accounts.schemas import ID_RANGE
+from marketplace.db import uk_today
 from marketplace.solutions.schemas import (
     AssuranceSchema,
     CommercialSchema,
@@ -54,9 +55,8 @@ class MilestoneSchema(Schema):
     overdue = fields.Method("_overdue")
 
     def _overdue(self, milestone) -> bool:
-        from datetime import date
 
-        return milestone.overdue(date.today())
+        return milestone.overdue(uk_today())
 
 
 class ProgressUpdateSchema(Schema):

@@ -4,8 +4,6 @@ with their attendance register, and turning an idea into a solution record."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -25,7 +23,7 @@ from challenges.fellowship.fellow_forms import (
 from challenges.fellowship.models import LearningSession, Milestone
 from marketplace.accounts import policy
 from marketplace.accounts.models import Role
-from marketplace.db import get_by_id
+from marketplace.db import get_by_id, uk_today
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.forms import show_errors
@@ -79,7 +77,7 @@ def _show(fellow_id: int, status: int = 200, **forms):
         fellow=current,
         place=place,
         years=years,
-        today=date.today(),
+        today=uk_today(),
         team=team,
         may_set_milestones=policy.may_set_milestones(current_user, current),
         mentor_form=mentor_form,
@@ -197,7 +195,7 @@ def _sessions(cohort_id: int, status: int = 200, form=None, attendance_form=None
         sessions=sessions,
         fellows=fellows,
         register=register,
-        today=date.today(),
+        today=uk_today(),
         form=form or LearningSessionForm(),
         attendance_form=attendance_form,
     ), status

@@ -26,7 +26,7 @@ from challenges.fellowship.models import (
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Role, User
-from marketplace.db import flush_or_conflict, get_by_id, utcnow
+from marketplace.db import flush_or_conflict, get_by_id, uk_today, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.services import notify
 from marketplace.solutions import services as solutions
@@ -208,9 +208,9 @@ def complete_milestone(session: Session, actor: User, milestone_id, completed_on
         )
     errors = FieldErrors()
     if completed_on in (None, ""):
-        completed_on = date.today()
+        completed_on = uk_today()
     completed_on = clean_date(errors, "completed_on", completed_on, "the date it was completed")
-    if completed_on and completed_on > date.today():
+    if completed_on and completed_on > uk_today():
         errors.add("completed_on", "The date it was completed cannot be in the future")
     errors.raise_if_any()
     milestone.completed_on = completed_on
@@ -301,7 +301,7 @@ def record_attendance(session: Session, actor: User, session_id, fellow_id, atte
     if not isinstance(attended, bool):
         errors.add("attended", "Say whether they attended: yes or no")
     errors.raise_if_any()
-    if learning.held_on > date.today():
+    if learning.held_on > uk_today():
         raise InvalidTransition("Attendance is recorded once the session has been held")
     record = session.get(Attendance, (learning.id, fellow.id))
     if record is None:
