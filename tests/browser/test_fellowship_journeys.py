@@ -11,7 +11,8 @@ from marketplace.accounts.models import Role
 from marketplace.extensions import db
 from tests import factories
 from tests.browser.test_journeys import check_page, sign_in_through_the_page
-from tests.challenges.test_fellowship_pages import COHORT, IDEA
+from tests.challenges.test_fellows import fellowship_objects
+from tests.challenges.test_fellowship_pages import COHORT, IDEA, selection_objects
 
 
 def test_a_reviewer_scores_blind_then_sees_the_others(visit, app_context):
@@ -55,6 +56,38 @@ def test_a_reviewer_scores_blind_then_sees_the_others(visit, app_context):
     check_page(visit, problems)
     visit.goto("/fellowship/reviews")
     expect(page.get_by_role("heading", name="Scored (1)")).to_be_visible()
+
+    assert problems == []
+    assert visit.console_errors == []
+
+
+def test_the_teams_fellowship_and_impact_pages_pass_the_accessibility_check(visit, app_context):
+    """Every page the innovation team uses to run the fellowship, with data on it."""
+    selection = selection_objects()
+    fellows_ = fellowship_objects()
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    problems: list[str] = []
+    sign_in_through_the_page(visit, team.email)
+
+    cohort, application = selection["selection_cohort_id"], selection["selection_application_id"]
+    for path in (
+        "/fellowship",
+        f"/fellowship/cohorts/{cohort}",
+        "/fellowship/cohorts/new",
+        "/fellowship/queue",
+        f"/fellowship/cohorts/{cohort}/applications",
+        f"/fellowship/applications/{application}",
+        f"/fellowship/cohorts/{cohort}/panels",
+        f"/fellowship/fellows/cohorts/{fellows_['fellows_cohort_id']}",
+        f"/fellowship/fellows/{fellows_['fellows_fellow_id']}",
+        f"/fellowship/fellows/cohorts/{fellows_['fellows_cohort_id']}/sessions",
+        "/impact",
+        "/impact/funding",
+        "/impact/funding/new",
+    ):
+        response = visit.goto(path)
+        assert response.status == 200, path
+        check_page(visit, problems)
 
     assert problems == []
     assert visit.console_errors == []
