@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.accounts.schemas import ID_RANGE
+
 TEXT = validate.Length(max=20_000)  # the services set the real limits and say so
 SHORT = validate.Length(max=1_000)
 
@@ -25,7 +27,7 @@ class ChallengePanelCriterionSchema(Schema):
 class ChallengePanelInputSchema(Schema):
     name = fields.Str(required=True, validate=SHORT)
     member_ids = fields.List(
-        fields.Int(strict=True),
+        fields.Int(strict=True, validate=ID_RANGE),
         required=True,
         validate=validate.Length(max=100),
         metadata={"description": "At least two people, one a patient or public member"},
@@ -91,7 +93,15 @@ class ResponseResultRowSchema(Schema):
     scored = fields.Int()
     waiting = fields.Int(metadata={"description": "Reviewers not recused still to score"})
     recused = fields.Int()
-    moderated = fields.Bool()
+    patient_scored = fields.Bool(
+        metadata={"description": "A patient or public member is among those who scored"}
+    )
+    moderated = fields.Bool(
+        metadata={
+            "description": "Every reviewer not recused has scored, at least two have, and one "
+            "of them is a patient or public member; otherwise the score is provisional"
+        }
+    )
     rank = fields.Int(allow_none=True)
 
 
@@ -99,5 +109,11 @@ class ChallengePanelResultsSchema(Schema):
     challenge_id = fields.Int(attribute="challenge.id")
     panel_id = fields.Int(attribute="panel.id", allow_none=True)
     complete = fields.Bool()
+    withheld = fields.Bool(
+        metadata={
+            "description": "You still have responses of your own to score on this panel: "
+            "nobody else's scores are shown until you have"
+        }
+    )
     criteria = fields.List(fields.Nested(ChallengePanelCriterionSchema))
     rows = fields.List(fields.Nested(ResponseResultRowSchema))

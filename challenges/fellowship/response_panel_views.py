@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from challenges.fellowship import queries
 from challenges.fellowship import response_panels as panels
 from challenges.fellowship.response_panel_forms import ConflictForm, PanelForm, score_form
 from marketplace.errors import Invalid
@@ -27,7 +26,7 @@ def challenge_panel(challenge_id: int):
 def _panel_page(challenge_id: int, status: int = 200, form: PanelForm | None = None):
     overview = panels.panel_overview(db.session, current_user, challenge_id)
     form = form or PanelForm(formdata=None)
-    form.set_candidates(queries.panel_candidates(db.session))
+    form.set_candidates(panels.panel_candidates(db.session))
     return render_template(
         "response_panels/challenge_panel.html", overview=overview, form=form
     ), status

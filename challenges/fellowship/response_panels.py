@@ -2,9 +2,18 @@
 
 The same mechanism as the fellowship's panels: at least one patient or public member, blind
 independent scores on a 0-5 scale per criterion, declared conflicts that recuse. A challenge's
-panel has criteria of its own (whole-number weights adding up to 100). Nobody scores a response
-from an organisation they act for. Policy check → state guard → change → audit; they flush,
-never commit.
+panel has criteria of its own (whole-number weights adding up to 100). Nobody scores the
+responses to a challenge that an organisation they act for has responded to (their own and
+their competitors'). Policy check → state guard → change → audit; they flush, never commit.
+
+Blindness: whoever holds a review on the panel that is neither scored nor recused sees no one
+else's scores (results, means or reviews), whatever else they are (the team, the challenge's
+service lead), until they have scored. A reviewer who has scored a response sees the other
+reviews of that response, as on a cohort's panel.
+
+Moderation, one rule everywhere (`is_moderated`): a response's result is moderated when every
+reviewer not recused has scored, at least two have, and at least one of those is a patient or
+public member. Before that it is provisional.
 """
 
 from __future__ import annotations
@@ -13,11 +22,12 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from challenges.fellowship.models import Panel, PanelMember, Review
 from challenges.fellowship.services import (
     MIN_REVIEWERS,
+    PANEL_ROLES,
     check_may_score,
     check_panel_members,
     clean_criteria,
@@ -32,6 +42,7 @@ from marketplace.accounts.models import Membership, Role, User
 from marketplace.db import MAX_ID, flush_or_conflict, get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from marketplace.notifications.services import members_with_roles, notify
+from marketplace.solutions.models import Solution
 from marketplace.validation import FieldErrors, clean_line
 
 # A challenge that takes, or has taken, responses; drafts and withdrawn ones have none to score.
@@ -123,8 +134,10 @@ def form_challenge_panel(
 
 def assign_responses(session: Session, actor: User, panel_id) -> list[Review]:
     """Every member of the panel reviews every response still under consideration, except a
-    response from an organisation they act for. Responses already assigned keep their
-    reviewers; new responses get theirs."""
+    member who acts for any organisation that has responded to this challenge (or who sent a
+    response): they would be judging their own organisation or its competitors, so they are
+    given none of the challenge's responses. Responses already assigned keep their reviewers;
+    new responses get theirs."""
     if not policy.may_run_fellowship(actor):
         raise Forbidden("Only the innovation team assigns responses to a panel")
     panel = get_by_id(session, Panel, panel_id)
@@ -139,14 +152,15 @@ def assign_responses(session: Session, actor: User, panel_id) -> list[Review]:
             sa.select(Review.response_id, Review.reviewer_id).where(Review.panel_id == panel.id)
         )
     }
+    members = _members(session, panel.id)
+    responses = _responses(session, challenge.id)
+    conflicted = {m.user_id for m in conflicted_members(members, responses)}
     reviews = []
-    for response in _responses(session, challenge.id):
+    for response in responses:
         if response.status not in UNDER_CONSIDERATION:
             continue
-        for member in panel.members:
-            if (response.id, member.user_id) in assigned or _acts_for_responder(
-                member.user, response
-            ):
+        for member in members:
+            if member.user_id in conflicted or (response.id, member.user_id) in assigned:
                 continue
             reviews.append(
                 Review(response_id=response.id, panel_id=panel.id, reviewer_id=member.user_id)
@@ -162,12 +176,16 @@ def assign_responses(session: Session, actor: User, panel_id) -> list[Review]:
         actor,
         "challenge.panel_assigned",
         panel,
-        {"challenge": challenge.id, "reviews": len(reviews)},
+        {
+            "challenge": challenge.id,
+            "reviews": len(reviews),
+            "skipped_for_a_responding_organisation": sorted(conflicted),
+        },
     )
     per_reviewer: dict[int, int] = {}
     for review in reviews:
         per_reviewer[review.reviewer_id] = per_reviewer.get(review.reviewer_id, 0) + 1
-    for member in panel.members:
+    for member in members:
         count = per_reviewer.get(member.user_id)
         if count:
             notify(
@@ -180,12 +198,17 @@ def assign_responses(session: Session, actor: User, panel_id) -> list[Review]:
     return reviews
 
 
-def _acts_for_responder(user: User, response: Response) -> bool:
-    """Someone who acts for the responding organisation, or who sent the response, cannot
-    judge it."""
-    return user.id == response.submitted_by_id or any(
-        m.organisation_id == response.solution.organisation_id for m in user.active_memberships
-    )
+def conflicted_members(members: list[PanelMember], responses: list[Response]) -> list[PanelMember]:
+    """The members who act for an organisation with a response to the challenge (whatever
+    that response's state), or who sent one: they score none of the challenge's responses."""
+    responders = {r.solution.organisation_id for r in responses}
+    senders = {r.submitted_by_id for r in responses}
+    return [
+        m
+        for m in members
+        if m.user_id in senders
+        or any(ms.organisation_id in responders for ms in m.user.active_memberships)
+    ]
 
 
 # --- reviewers: conflicts and scores ----------------------------------------------------------
@@ -216,6 +239,11 @@ def score_response(session: Session, actor: User, review_id, scores, comment=Non
     """0-5 on each of the panel's criteria, with an optional comment; final once given."""
     review = review_for_reviewer(session, actor, review_id)
     check_may_score(actor, review, "response")
+    if review.response.status not in UNDER_CONSIDERATION:
+        raise InvalidTransition(
+            "This response is no longer under consideration "
+            f"({review.response.status_label.lower()}): it is not scored"
+        )
     score_review(review, scores, comment)
     session.flush()
     audit.record(session, actor, "challenge.panel_scored", review.response)
@@ -225,21 +253,81 @@ def score_response(session: Session, actor: User, review_id, scores, comment=Non
 
 def _tell_service_if_all_scored(session: Session, review: Review) -> None:
     """Once every reviewer not recused has scored every response still under consideration,
-    the challenge's service leads hear that the results are ready (told once: by the review
-    that completed the set)."""
+    the challenge's service leads hear so (told once: by the review that completed the set):
+    that the results are ready when every one of those responses is moderated, or how many
+    stay provisional otherwise."""
     if review.response.status not in UNDER_CONSIDERATION:
         return
     panel = review.panel
-    reviews = [r for r in _panel_reviews(session, panel.id) if not r.recused]
-    live = [r for r in reviews if r.response.status in UNDER_CONSIDERATION]
+    by_response: dict[int, list[Review]] = {}
+    for r in _panel_reviews(session, panel.id):
+        if r.response.status in UNDER_CONSIDERATION:
+            by_response.setdefault(r.response_id, []).append(r)
+    live = [r for reviews in by_response.values() for r in reviews if not r.recused]
     if not live or any(r.submitted_at is None for r in live):
         return
+    patients = patient_or_public_ids(panel)
+    provisional = sum(not is_moderated(reviews, patients) for reviews in by_response.values())
     challenge = session.get(Challenge, panel.challenge_id)
+    if provisional:
+        message = (
+            f"The panel has finished scoring the responses to “{challenge.title}”, but "
+            f"{provisional} result{'s stay' if provisional > 1 else ' stays'} provisional: "
+            "fewer than two reviewers scored, or no patient or public member did."
+        )
+    else:
+        message = (
+            f"The panel has scored every response to “{challenge.title}”: the results are ready."
+        )
     notify(
         session,
         members_with_roles(session, challenge.organisation_id, [Role.SERVICE_LEAD]),
-        f"The panel has scored every response to “{challenge.title}”: the results are ready.",
+        message,
         panel_link(challenge.id),
+    )
+
+
+# --- moderation and blindness -----------------------------------------------------------------
+
+
+def patient_or_public_ids(panel: Panel) -> set[int]:
+    """The panel's patient and public members: those appointed as such when the panel was
+    formed (PanelMember.patient_or_public). The flag, rather than who holds the role today,
+    decides moderation: it is the capacity in which the person was appointed and scored, and a
+    result the service may already have acted on must not turn provisional again because a
+    role was revoked later. Panels left without a current patient or public member are found
+    by queries.panels_without_patient_member for the team to put right."""
+    return {m.user_id for m in panel.members if m.patient_or_public}
+
+
+def is_moderated(reviews: list[Review], patient_ids: set[int]) -> bool:
+    """The one rule for a response's result: every reviewer not recused has scored, at least
+    two have, and at least one of them is a patient or public member."""
+    active = [r for r in reviews if not r.recused]
+    done = [r for r in active if r.submitted_at is not None]
+    return (
+        len(done) == len(active)
+        and len(done) >= MIN_REVIEWERS
+        and any(r.reviewer_id in patient_ids for r in done)
+    )
+
+
+def still_to_score(session: Session, actor: User, panel_id: int) -> bool:
+    """Whether the actor holds a review of a response on this panel that is neither scored nor
+    recused: if so they see nobody else's scores (the panel scores blind)."""
+    return (
+        session.scalar(
+            sa.select(Review.id)
+            .where(
+                Review.panel_id == panel_id,
+                Review.reviewer_id == getattr(actor, "id", None),
+                Review.response_id.is_not(None),
+                Review.submitted_at.is_(None),
+                Review.conflict.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
     )
 
 
@@ -247,25 +335,33 @@ def _tell_service_if_all_scored(session: Session, review: Review) -> None:
 
 
 def visible_response_reviews(session: Session, actor: User, response_id) -> list[Review]:
-    """A reviewer sees only their own review until they have submitted it, then everyone's;
-    the team and the challenge's service lead see them all once every reviewer not recused
-    has scored (nothing before, so that nobody is swayed by early scores)."""
+    """The reviews of one response, as this person may see them.
+
+    A reviewer of the response sees only their own review until they have scored it, then
+    every review of it. The team and the challenge's service lead see each reviewer's scores and
+    comments only once the response's result is moderated (`is_moderated`); before that they
+    see none here, and `panel_results` gives them the provisional aggregate, marked as such.
+    Anyone (team or lead included) who still has a review on the panel to score sees no
+    reviews but their own."""
     response = get_by_id(session, Response, response_id)
     if response is None:
         raise NotFound("There is no such response")
     reviews = list(
         session.scalars(
-            sa.select(Review).where(Review.response_id == response.id).order_by(Review.id)
+            sa.select(Review)
+            .options(selectinload(Review.reviewer))
+            .where(Review.response_id == response.id)
+            .order_by(Review.id)
         )
     )
     own = next((r for r in reviews if r.reviewer_id == getattr(actor, "id", None)), None)
     if own is not None:
         return reviews if own.submitted_at is not None else [own]
     if policy.may_see_panel_scores(actor, response.challenge):
-        complete = any(not r.recused for r in reviews) and all(
-            r.submitted_at is not None for r in reviews if not r.recused
-        )
-        return reviews if complete else []
+        panel = panel_of(session, response.challenge_id)
+        if panel is None or still_to_score(session, actor, panel.id):
+            return []
+        return reviews if is_moderated(reviews, patient_or_public_ids(panel)) else []
     raise Forbidden("The reviews are for the panel, the challenge's service and the team")
 
 
@@ -279,6 +375,7 @@ def my_response_reviews(session: Session, actor: User, challenge_id=None) -> lis
     """The actor's own assignments to responses, optionally for one challenge."""
     statement = (
         sa.select(Review)
+        .options(selectinload(Review.response).selectinload(Response.solution))
         .join(Panel, Panel.id == Review.panel_id)
         .where(Review.reviewer_id == actor.id, Review.response_id.is_not(None))
         .order_by(Review.id)
@@ -296,6 +393,7 @@ class ResponseResult:
     scored: int
     waiting: int
     recused: int
+    patient_scored: bool = False  # a patient or public member is among those who scored
     rank: int | None = None
 
     @property
@@ -304,8 +402,9 @@ class ResponseResult:
 
     @property
     def moderated(self) -> bool:
-        """Every reviewer not recused has scored, and at least two have."""
-        return self.waiting == 0 and self.scored >= MIN_REVIEWERS
+        """`is_moderated`: every reviewer not recused has scored, at least two have, and one
+        of them is a patient or public member."""
+        return self.waiting == 0 and self.scored >= MIN_REVIEWERS and self.patient_scored
 
 
 @dataclass
@@ -314,6 +413,8 @@ class PanelResults:
     panel: Panel | None
     criteria: list[dict] = field(default_factory=list)
     rows: list[ResponseResult] = field(default_factory=list)
+    # The viewer still has responses of their own to score: nobody else's scores are shown.
+    withheld: bool = False
 
     @property
     def complete(self) -> bool:
@@ -322,14 +423,19 @@ class PanelResults:
 
 def panel_results(session: Session, actor: User, challenge_id) -> PanelResults:
     """Each response with its weighted score out of 100, the mean per criterion and how many
-    reviewers scored, are still to score and are recused; moderated results first, ranked by
-    score (equal scores share a rank). Provisional scores follow, marked as such."""
+    reviewers scored, are still to score and are recused; moderated results (`is_moderated`)
+    first, ranked by score (equal scores share a rank). Provisional scores follow, marked as
+    such. A viewer who still has a response of their own to score on the panel is shown no
+    rows at all (``withheld``) until they have scored."""
     challenge = _visible_challenge(session, actor, challenge_id)
     if not policy.may_see_panel_scores(actor, challenge):
         raise Forbidden("The panel's results are for the challenge's service and the team")
     panel = panel_of(session, challenge.id)
     if panel is None:
         return PanelResults(challenge, None)
+    if still_to_score(session, actor, panel.id):
+        return PanelResults(challenge, panel, panel.criteria, withheld=True)
+    patients = patient_or_public_ids(panel)
     by_response: dict[int, list[Review]] = {}
     for review in _panel_reviews(session, panel.id):
         by_response.setdefault(review.response_id, []).append(review)
@@ -352,6 +458,7 @@ def panel_results(session: Session, actor: User, challenge_id) -> PanelResults:
                 scored=len(done),
                 waiting=sum(1 for r in reviews if r.submitted_at is None and not r.recused),
                 recused=sum(1 for r in reviews if r.recused),
+                patient_scored=any(r.reviewer_id in patients for r in done),
             )
         )
     rows.sort(
@@ -378,22 +485,29 @@ class PanelOverview:
     panel: Panel | None
     my_reviews: list[Review]
     results: PanelResults | None
+    # For the team: members given none of the responses, as they act for a responder.
+    conflicted: list[PanelMember] = field(default_factory=list)
 
 
 def panel_overview(session: Session, actor: User, challenge_id) -> PanelOverview:
-    """The panel page of a challenge: for its service lead and the team (with the results), and
-    for the panel's members (with their own assignments only)."""
+    """The panel page of a challenge: for its service lead and the team (with the results, as
+    `panel_results` shows them to this person), and for the panel's members (with their own
+    assignments only)."""
     challenge = _visible_challenge(session, actor, challenge_id)
     panel = panel_of(session, challenge.id)
-    members = {m.user_id for m in panel.members} if panel else set()
+    members = _members(session, panel.id) if panel else []
     sees_results = policy.may_see_panel_scores(actor, challenge)
-    if not sees_results and actor.id not in members:
+    if not sees_results and actor.id not in {m.user_id for m in members}:
         raise Forbidden("The panel page is for the challenge's service, the team and the panel")
+    conflicted = []
+    if panel and policy.may_run_fellowship(actor):
+        conflicted = conflicted_members(members, _responses(session, challenge.id))
     return PanelOverview(
         challenge=challenge,
         panel=panel,
         my_reviews=my_response_reviews(session, actor, challenge.id),
         results=panel_results(session, actor, challenge.id) if sees_results and panel else None,
+        conflicted=conflicted,
     )
 
 
@@ -408,19 +522,61 @@ def _visible_challenge(session: Session, actor: User, challenge_id) -> Challenge
 
 
 def _responses(session: Session, challenge_id: int) -> list[Response]:
+    """The challenge's responses with their solutions and organisations (the pages, the
+    results and the conflict check read both for each)."""
     return list(
         session.scalars(
             sa.select(Response)
+            .options(selectinload(Response.solution).selectinload(Solution.organisation))
             .where(Response.challenge_id == challenge_id)
             .order_by(Response.submitted_at, Response.id)
         )
     )
 
 
+def _members(session: Session, panel_id: int) -> list[PanelMember]:
+    """A panel's members with their people and those people's memberships (and their
+    organisations), loaded at once: the conflict check reads each one's memberships."""
+    return list(
+        session.scalars(
+            sa.select(PanelMember)
+            .options(
+                selectinload(PanelMember.user)
+                .selectinload(User.memberships)
+                .selectinload(Membership.organisation)
+            )
+            .where(PanelMember.panel_id == panel_id)
+            .order_by(PanelMember.user_id)
+        )
+    )
+
+
+def panel_candidates(session: Session) -> list[User]:
+    """Active people holding a panel role or the innovation team role now (as
+    queries.panel_candidates), with their memberships' organisations loaded at once: the
+    panel form names each person's organisations."""
+    people = session.scalars(
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            User.disabled_at.is_(None),
+            Membership.role.in_(list(PANEL_ROLES)),
+            Membership.granted_at.is_not(None),
+            Membership.declined_at.is_(None),
+            Membership.revoked_at.is_(None),
+        )
+        .options(selectinload(User.memberships).selectinload(Membership.organisation))
+        .distinct()
+        .order_by(User.name, User.id)
+    )
+    return [p for p in people if any(p.has_role(r) for r in PANEL_ROLES)]
+
+
 def _panel_reviews(session: Session, panel_id: int) -> list[Review]:
     return list(
         session.scalars(
             sa.select(Review)
+            .options(selectinload(Review.response))
             .where(Review.panel_id == panel_id, Review.response_id.is_not(None))
             .order_by(Review.id)
         )

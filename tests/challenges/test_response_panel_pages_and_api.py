@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from challenges import responses as challenge_responses
 from challenges.fellowship import response_panels as panels
 from challenges.fellowship.models import Panel, Review
-from challenges.models import Challenge
-from marketplace.accounts.models import OrganisationKind, Role, User
+from challenges.models import Challenge, Response
+from marketplace.accounts.models import Organisation, OrganisationKind, Role, User
+from marketplace.accounts.services import grant_role
 from marketplace.extensions import db
 from tests import factories
 from tests.conftest import csrf_from, post_form, sign_in
@@ -388,7 +389,9 @@ def test_api_refuses_the_wrong_people_with_the_error_shape(app, scene):
     [
         ({"member_ids": "no patient"}, "member_ids", "patient or public member"),
         ({"member_ids": [1, "two"]}, "member_ids", ""),
-        ({"member_ids": [10**12, 1]}, "member_ids", "from the list"),
+        ({"member_ids": [999_999, 1]}, "member_ids", "from the list"),
+        ({"member_ids": [10**12, 1]}, "member_ids", "less than or equal to 2147483647"),
+        ({"member_ids": [0, 1]}, "member_ids", "greater than or equal to 1"),
         ({"criteria": [{"name": "Fit", "weight": 60}]}, "criteria", "add up to 60"),
         ({"criteria": [{"name": "Fit", "weight": "100"}]}, "criteria", ""),
         (
@@ -479,3 +482,271 @@ def test_api_recused_and_unassigned_reviewers_cannot_score(app, scene):
     _, team = _api(app, scene, "team")
     assert client.post(f"{base}/999999/assignments", headers=team).status_code == 404
     assert _stored(app, sa.select(Review.submitted_at).filter_by(id=review_id)) is None
+
+
+def test_member_ids_declare_the_id_range_in_the_openapi_document(app):
+    spec = app.test_client().get("/api/v1/openapi.json").json
+    items = spec["components"]["schemas"]["ChallengePanelInput"]["properties"]["member_ids"][
+        "items"
+    ]
+    assert (items["minimum"], items["maximum"]) == (1, 2147483647)
+
+
+# --- blindness, moderation, conflicts and the rest through HTTP ---------------------------------
+
+GOOD = {"Fit to the need": 4, "Evidence": 4}
+
+
+def _act(app, scene, call):
+    """Run ``call(session, people)`` through the services and commit."""
+    with app.app_context():
+        people = {
+            k[: -len("_id")]: db.session.get(User, v) for k, v in scene.items() if k.endswith("_id")
+        }
+        result = call(db.session, people)
+        db.session.commit()
+        db.session.remove()
+    return result
+
+
+def _form_with(app, scene, members, assign=True):
+    def form(session, people):
+        panels.request_panel(session, people["lead"], scene["challenge"])
+        panel = panels.form_challenge_panel(
+            session,
+            people["team"],
+            scene["challenge"],
+            "Panel",
+            [people[m].id for m in members],
+            CRITERIA,
+        )
+        if assign:
+            panels.assign_responses(session, people["team"], panel.id)
+        return panel.id
+
+    return _act(app, scene, form)
+
+
+def _score(app, scene, who, n, scores=GOOD):
+    review_id = _review_id(app, scene, who, n)
+    _act(
+        app,
+        scene,
+        lambda session, people: panels.score_response(session, people[who], review_id, scores),
+    )
+
+
+def _recuse(app, scene, who, n):
+    review_id = _review_id(app, scene, who, n)
+    _act(
+        app,
+        scene,
+        lambda session, people: panels.declare_response_conflict(
+            session, people[who], review_id, "A conflict"
+        ),
+    )
+
+
+def test_a_lead_still_to_score_sees_no_scores_on_the_page_or_through_the_api(app, scene):
+    def make_lead_a_reviewer(session, people):
+        lead = people["lead"]
+        organisation = session.get(Challenge, scene["challenge"]).organisation
+        grant_role(session, None, lead, organisation, Role.PANEL_PROFESSIONAL)
+
+    _act(app, scene, make_lead_a_reviewer)
+    _form_with(app, scene, ["pro1", "patient", "lead"])
+    _score(app, scene, "pro1", 0, {"Fit to the need": 3, "Evidence": 1})
+    url = f"/challenges/{scene['challenge']}/panel"
+    base = "/api/v1/challenge-panels"
+    client, lead = _api(app, scene, "lead")
+
+    page = _client(app, scene, "lead").get(url).text
+    results = client.get(f"{base}/challenges/{scene['challenge']}/results", headers=lead).json
+    reviews = client.get(f"{base}/responses/{scene['responses'][0]}/reviews", headers=lead).json
+
+    assert "You will see the panel’s scores once you have scored" in page
+    assert "Responses ranked by weighted score" not in page and "(provisional)" not in page
+    assert "Your reviews" in page
+    assert results["withheld"] is True and results["rows"] == [] and not results["complete"]
+    assert [r["reviewer_id"] for r in reviews] == [scene["lead_id"]]
+
+    _score(app, scene, "lead", 0)
+    _recuse(app, scene, "lead", 1)
+    page = _client(app, scene, "lead").get(url).text
+    results = client.get(f"{base}/challenges/{scene['challenge']}/results", headers=lead).json
+    assert "(provisional)" in page and results["withheld"] is False
+    assert [(r["scored"], r["waiting"]) for r in results["rows"]] == [(2, 1), (0, 2)]
+
+
+def test_without_a_patient_or_public_members_scores_results_stay_provisional(app, scene):
+    _form_with(app, scene, ["pro1", "pro2", "patient"])
+    for n in (0, 1):
+        _recuse(app, scene, "patient", n)
+        _score(app, scene, "pro1", n)
+        _score(app, scene, "pro2", n)
+    url = f"/challenges/{scene['challenge']}/panel"
+    client, lead = _api(app, scene, "lead")
+    base = "/api/v1/challenge-panels"
+
+    page = _client(app, scene, "lead").get(url).text
+    results = client.get(f"{base}/challenges/{scene['challenge']}/results", headers=lead).json
+    reviews = client.get(f"{base}/responses/{scene['responses'][0]}/reviews", headers=lead).json
+
+    assert "Every response is moderated" not in page and page.count("(provisional)") == 2
+    assert "no patient or public member has" in page
+    assert results["complete"] is False
+    assert [(r["moderated"], r["patient_scored"], r["rank"]) for r in results["rows"]] == [
+        (False, False, None),
+        (False, False, None),
+    ]
+    assert reviews == []
+
+
+def test_the_page_says_who_is_given_no_responses_for_acting_for_a_responder(app, scene):
+    def insider(session, people):
+        response = session.get(Response, scene["responses"][0])
+        organisation = session.get(Organisation, response.solution.organisation_id)
+        user = factories.create_user(
+            role=Role.PANEL_PROFESSIONAL, organisation=organisation, name="Ivy Insider"
+        )
+        return user.id
+
+    scene = {**scene, "insider_id": _act(app, scene, insider)}
+    _ready_request(app, scene)
+    team = _client(app, scene, "team")
+    url = f"/challenges/{scene['challenge']}/panel"
+    form_page = team.get(url).text
+    assert "neither their own organisation’s nor its competitors’" in form_page
+    response = post_form(
+        team,
+        url,
+        {
+            **_panel_form(scene),
+            "member_ids": [
+                scene["pro1_id"],
+                scene["pro2_id"],
+                scene["patient_id"],
+                scene["insider_id"],
+            ],
+        },
+    )
+    assert response.status_code == 302, response.text
+
+    post_form(team, f"{url}/assign", {}, form_page=url)
+    page = team.get(url).text
+
+    assert "Assigned: 6 new reviews" in page
+    assert "Not given any responses, as they act for a responding organisation" in page
+    assert "<li>Ivy Insider</li>" in page
+
+
+def test_a_response_not_taken_forward_cannot_be_scored_through_the_api_or_page(app, scene):
+    _ready(app, scene)
+    review_id = _review_id(app, scene, "pro1", 1)
+    _act(
+        app,
+        scene,
+        lambda session, people: challenge_responses.not_taken_forward(
+            session, people["lead"], scene["responses"][1], "Out of scope"
+        ),
+    )
+    client, headers = _api(app, scene, "pro1")
+
+    response = client.post(
+        f"/api/v1/challenge-panels/reviews/{review_id}/scores",
+        json={"scores": GOOD},
+        headers=headers,
+    )
+    page = post_form(
+        _client(app, scene, "pro1"),
+        f"/challenges/panel-reviews/{review_id}",
+        {"score_0": "4", "score_1": "4"},
+    )
+
+    assert response.status_code == 409
+    assert "no longer under consideration (not taken forward)" in response.json["error"]["message"]
+    assert page.status_code == 409 and "no longer under consideration" in page.text
+    assert _stored(app, sa.select(Review.submitted_at).filter_by(id=review_id)) is None
+
+
+def test_the_results_table_has_a_row_header_for_each_response(app, scene):
+    _ready(app, scene)
+    _score(app, scene, "pro1", 0)
+
+    page = _client(app, scene, "team").get(f"/challenges/{scene['challenge']}/panel").text
+
+    assert page.count('<th scope="row"') == 2
+    heading = '<span class="nhsuk-table-responsive__heading" aria-hidden="true">'
+    assert f'<th scope="row" class="nhsuk-table__cell">{heading}Response </span>Solution' in page
+
+
+def _selects(app):
+    """A counter of the SELECTs the app runs, and the function that stops counting."""
+    run = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            run.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    return run, lambda: sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def _more_responses(app, scene, n):
+    def respond(session, people):
+        for k in range(n):
+            innovator = factories.create_user(
+                role=Role.INNOVATOR,
+                organisation=factories.create_organisation(kind=OrganisationKind.SME),
+            )
+            solution = factories.create_solution(innovator, title=f"Extra {k}")
+            challenge_responses.respond(session, innovator, scene["challenge"], solution.id, "P")
+
+    _act(app, scene, respond)
+
+
+def _reads(app, client, url):
+    run, stop = _selects(app)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        stop()
+    return len(run)
+
+
+def test_the_panel_page_reads_as_often_for_many_responses_as_for_few(app, scene):
+    panel_id = _ready(app, scene)
+    url = f"/challenges/{scene['challenge']}/panel"
+    team = _client(app, scene, "team")
+    few = _reads(app, team, url)
+
+    _more_responses(app, scene, 4)
+    _act(
+        app,
+        scene,
+        lambda session, people: panels.assign_responses(session, people["team"], panel_id),
+    )
+    many = _reads(app, team, url)
+
+    assert few == many
+    assert team.get(url).text.count('<th scope="row"') == 6
+
+
+def test_the_panel_form_reads_as_often_for_many_candidates_as_for_few(app, scene):
+    _ready_request(app, scene)
+    url = f"/challenges/{scene['challenge']}/panel"
+    team = _client(app, scene, "team")
+    few = _reads(app, team, url)
+
+    _act(
+        app,
+        scene,
+        lambda session, people: [
+            factories.create_user(role=Role.PANEL_PROFESSIONAL) for _ in range(4)
+        ],
+    )
+    many = _reads(app, team, url)
+
+    assert few == many

@@ -4,6 +4,7 @@ service sees moderated, ranked results."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -14,6 +15,7 @@ from challenges.fellowship import response_panels as panels
 from challenges.fellowship.models import Panel, Review
 from challenges.models import Challenge
 from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.accounts.services import grant_role
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.models import Notification
 from tests import factories
@@ -468,6 +470,171 @@ def test_results_are_for_the_service_and_the_team_only(session, assigned):
         panels.panel_results(session, assigned.team, 10**12)
     results = panels.panel_results(session, assigned.team, assigned.challenge.id)
     assert len(results.rows) == 2 and not results.complete
+
+
+GOOD = {"Fit to the need": 4, "Evidence": 4}
+
+
+def test_a_viewer_still_to_score_sees_nobody_elses_scores_until_they_have(session, scene):
+    """The lead and the team, both also reviewers here, see no results, means or reviews while
+    they have a response of their own to score (with one scorer, means would be that
+    reviewer's exact scores)."""
+    grant_role(session, None, scene.lead, scene.challenge.organisation, Role.PANEL_PROFESSIONAL)
+    session.commit()
+    one = scene.professionals[0]
+    panel = _panel(session, scene, [one, scene.patient, scene.lead, scene.team])
+    panels.assign_responses(session, scene.team, panel.id)
+    first, second = scene.responses
+    panels.score_response(session, one, _review(session, one, first).id, GOOD)
+
+    for viewer in (scene.lead, scene.team):
+        results = panels.panel_results(session, viewer, scene.challenge.id)
+        assert results.withheld and results.rows == [] and not results.complete
+        overview = panels.panel_overview(session, viewer, scene.challenge.id)
+        assert overview.results.withheld and overview.results.rows == []
+        assert {r.reviewer_id for r in overview.my_reviews} == {viewer.id}
+        assert [
+            r.reviewer_id for r in panels.visible_response_reviews(session, viewer, first.id)
+        ] == [viewer.id]
+
+    panels.score_response(session, scene.lead, _review(session, scene.lead, first).id, GOOD)
+    assert panels.panel_results(session, scene.lead, scene.challenge.id).withheld
+    panels.declare_response_conflict(
+        session, scene.lead, _review(session, scene.lead, second).id, "My brother works there"
+    )
+    results = panels.panel_results(session, scene.lead, scene.challenge.id)
+    assert not results.withheld
+    row = next(r for r in results.rows if r.response.id == first.id)
+    assert (row.scored, row.waiting, row.score, row.moderated) == (2, 2, 80.0, False)
+    assert panels.panel_results(session, scene.team, scene.challenge.id).withheld
+
+
+def test_results_need_a_patient_or_public_members_scores_to_be_moderated(session, assigned):
+    """Two professionals' scores, with the patient member recused, stay provisional; so does a
+    response only one reviewer scored. The service sees no individual reviews of either."""
+    first, second = assigned.responses
+    one, two = assigned.professionals
+    patient = assigned.patient
+    for response in (first, second):
+        panels.declare_response_conflict(
+            session, patient, _review(session, patient, response).id, "Treated there"
+        )
+        panels.score_response(session, one, _review(session, one, response).id, GOOD)
+    panels.score_response(session, two, _review(session, two, first).id, GOOD)
+    panels.declare_response_conflict(session, two, _review(session, two, second).id, "Adviser")
+
+    results = panels.panel_results(session, assigned.lead, assigned.challenge.id)
+    rows = {r.response.id: r for r in results.rows}
+    assert (rows[first.id].scored, rows[first.id].waiting, rows[first.id].recused) == (2, 0, 1)
+    assert not rows[first.id].moderated and not rows[first.id].patient_scored
+    assert rows[second.id].scored == 1 and not rows[second.id].moderated
+    assert not results.complete and [r.rank for r in results.rows] == [None, None]
+    for response in (first, second):
+        assert panels.visible_response_reviews(session, assigned.lead, response.id) == []
+        assert panels.visible_response_reviews(session, assigned.team, response.id) == []
+    told = _messages(session, assigned.lead)
+    assert not any("results are ready" in m for m in told)
+    assert sum("2 results stay provisional" in m for m in told) == 1
+
+
+def test_someone_acting_for_any_responder_is_given_none_of_the_challenges_responses(session, scene):
+    """A member acting for one responding organisation would otherwise judge its competitors;
+    one acting for a responder that was not taken forward still has a stake."""
+    first, second = scene.responses
+    for_first = factories.create_user(
+        role=Role.PANEL_PROFESSIONAL, organisation=first.solution.organisation
+    )
+    for_second = factories.create_user(
+        role=Role.PANEL_PROFESSIONAL, organisation=second.solution.organisation
+    )
+    panel = _panel(session, scene, [*scene.professionals, scene.patient, for_first, for_second])
+    challenge_responses.not_taken_forward(session, scene.lead, second.id, "Out of scope")
+    third = challenge_responses.respond(
+        session,
+        scene.innovators[1],
+        scene.challenge.id,
+        factories.create_solution(scene.innovators[1], title="Another").id,
+        "Pitch 3",
+    )
+
+    reviews = panels.assign_responses(session, scene.team, panel.id)
+
+    reviewers = {p.id for p in (*scene.professionals, scene.patient)}
+    assert {(r.response_id, r.reviewer_id) for r in reviews} == {
+        (response.id, reviewer) for response in (first, third) for reviewer in reviewers
+    }
+    overview = panels.panel_overview(session, scene.team, scene.challenge.id)
+    assert {m.user_id for m in overview.conflicted} == {for_first.id, for_second.id}
+    assert not any("to score on the panel" in m for m in _messages(session, for_first))
+
+
+def test_a_response_no_longer_under_consideration_is_not_scored(session, assigned):
+    second = assigned.responses[1]
+    one = assigned.professionals[0]
+    own = _review(session, one, second)
+    challenge_responses.not_taken_forward(session, assigned.lead, second.id, "Out of scope")
+    session.commit()
+
+    with pytest.raises(InvalidTransition, match="no longer under consideration"):
+        panels.score_response(session, one, own.id, GOOD)
+
+    session.rollback()
+    stored = session.get(Review, own.id)
+    assert stored.submitted_at is None and stored.scores is None
+
+
+@contextmanager
+def _statements(session):
+    """The SQL queries (SELECTs: inserts go one row at a time) run inside the block."""
+    run = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            run.append(statement)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield run
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def _challenge_with_responses(session, scene, n: int):
+    """Another open challenge of the same lead with ``n`` responses from ``n`` organisations,
+    its panel formed from the scene's people (one of them acting for the first responder)."""
+    challenge = factories.create_challenge(scene.lead, status="open")
+    innovators = [_innovator() for _ in range(n)]
+    for k, innovator in enumerate(innovators):
+        solution = factories.create_solution(innovator, title=f"Solution {k}")
+        challenge_responses.respond(session, innovator, challenge.id, solution.id, "Pitch")
+    insider = factories.create_user(
+        role=Role.PANEL_PROFESSIONAL, organisation=innovators[0].active_memberships[0].organisation
+    )
+    panels.request_panel(session, scene.lead, challenge.id)
+    panel = panels.form_challenge_panel(
+        session,
+        scene.team,
+        challenge.id,
+        "Panel",
+        [p.id for p in (*scene.professionals, scene.patient, insider)],
+        CRITERIA,
+    )
+    session.commit()
+    return panel
+
+
+def test_assigning_reads_as_many_times_for_many_responses_as_for_few(session, scene):
+    few, many = (_challenge_with_responses(session, scene, n) for n in (2, 6))
+    counts = []
+    for panel in (few, many):
+        session.commit()  # nothing left loaded
+        with _statements(session) as run:
+            panels.assign_responses(session, scene.team, panel.id)
+        counts.append(len(run))
+
+    assert counts[0] == counts[1], counts
+    assert _count(session, Review) == 3 * 2 + 3 * 6  # the insider scores none
 
 
 def response_panel_objects(challenge, response) -> dict:
