@@ -383,3 +383,45 @@ def test_the_api_is_for_the_team_to_record_and_partners_to_read(app, people):
     assert anonymous.status_code == 401
     with app.app_context():
         assert stored() == 0
+
+
+def test_a_draft_solutions_title_is_shown_only_to_those_who_may_view_it(app, people):
+    """Funding may be recorded against a draft (a fellow's idea, say); its title stays with its
+    organisation and the team, on the page and in the API, as everywhere else."""
+    with app.app_context():
+        owner = factories.create_user(
+            role=Role.INNOVATOR,
+            organisation=factories.create_organisation(kind=OrganisationKind.SME),
+        )
+        draft = factories.create_solution(owner, status="draft", title="Stealth wearable")
+        funding.record_funding(
+            db.session, db.session.merge(people["team"]), valid(people, solution_id=draft.id)
+        )
+        db.session.commit()
+        db.session.remove()
+
+    partner_page = _client(app, people["partner"]).get("/impact/funding").text
+    team_page = _client(app, people["team"]).get("/impact/funding").text
+    titles = {}
+    for who, user in (("partner", people["partner"]), ("team", people["team"])):
+        client, headers = _api(app, user)
+        items = client.get("/api/v1/funding", headers=headers).json["items"]
+        titles[who] = [item["solution_title"] for item in items]
+
+    assert "Stealth wearable" not in partner_page and funding.UNPUBLISHED in partner_page
+    assert "Stealth wearable" in team_page
+    assert titles == {"partner": [funding.UNPUBLISHED], "team": ["Stealth wearable"]}
+
+
+def test_the_lists_responsive_headings_are_hidden_from_screen_readers(app, people):
+    """The column headers already name each cell; the headings shown on narrow screens would
+    be read twice."""
+    with app.app_context():
+        funding.record_funding(db.session, db.session.merge(people["team"]), valid(people))
+        db.session.commit()
+        db.session.remove()
+
+    page = _client(app, people["partner"]).get("/impact/funding").text
+
+    assert page.count('<span class="nhsuk-table-responsive__heading" aria-hidden="true">') == 6
+    assert '<span class="nhsuk-table-responsive__heading">' not in page

@@ -10,10 +10,12 @@ import sqlalchemy as sa
 from challenges.fellowship import services as fellowship
 from challenges.fellowship.models import (
     Attendance,
+    Cohort,
     Fellow,
     FellowStatus,
     LearningSession,
     Milestone,
+    Panel,
     ProgressUpdate,
 )
 from marketplace.accounts.models import OrganisationKind, Role
@@ -283,3 +285,52 @@ def test_dashboard_shows_the_new_figures_with_charts_tables_and_csv(app, program
     assert years.text.splitlines()[0].startswith("Year,Total (£),Grant (£)")
     assert years.text.splitlines()[2] == "2025,275000,5000,250000,20000,0"
     assert top.text.splitlines()[1] == "Sepsis alerting,260000,2"
+
+
+def test_top_funded_solutions_name_a_draft_only_to_those_who_may_view_it(app, programme):
+    """A draft is its organisation's and the team's: partners see "An unpublished solution",
+    on the dashboard and in its CSV, as they do everywhere else."""
+    owner = factories.create_user(
+        role=Role.INNOVATOR, organisation=factories.create_organisation(kind=OrganisationKind.SME)
+    )
+    draft = factories.create_solution(owner, status="draft", title="Stealth wearable")
+    funding.record_funding(
+        db.session,
+        programme,
+        {
+            "solution_id": draft.id,
+            "funder": "Venture fund",
+            "kind": "investment",
+            "amount": 900_000,
+            "received_on": date(2025, 1, 1),
+        },
+    )
+    partner = factories.create_user(role=Role.SERVICE_LEAD)
+    db.session.commit()
+
+    def top(viewer=None):
+        return figures.funding_top_solutions(db.session, viewer).rows[0]
+
+    assert top() == [funding.UNPUBLISHED, 900_000, 1]
+    assert top(partner)[0] == funding.UNPUBLISHED
+    assert top(programme)[0] == top(owner)[0] == "Stealth wearable"
+    client = sign_in(app.test_client(), partner.email)
+    assert "Stealth wearable" not in client.get("/impact").text
+    csv = client.get("/impact/funding-top-solutions.csv").text
+    assert "Stealth wearable" not in csv and "An unpublished solution,900000,1" in csv
+
+
+def test_panels_count_as_having_a_patient_member_only_while_one_holds_the_role(session, programme):
+    """The flag stored when a panel was formed is true for every panel (the rule requires it);
+    the figure counts who holds the patient or public role, as an active user, today."""
+    cohort = session.scalar(sa.select(Cohort).filter_by(year=2025))
+    panel = session.scalar(sa.select(Panel).filter_by(cohort_id=cohort.id))
+    patient = next(m.user for m in panel.members if m.patient_or_public)
+    assert figures.selection_panels(session).rows[0][2] == 100
+
+    patient.disabled_at = factories.utcnow()
+    session.commit()
+
+    rows = {row[0]: row for row in figures.selection_panels(session).rows}
+    assert rows["Innovation fellowship 2025"][2] == 0
+    assert rows["Innovation fellowship 2026"][2] == 100

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from challenges.fellowship.models import (
     ApplicationOutcome,
@@ -28,6 +28,8 @@ from challenges.fellowship.models import (
     Review,
 )
 from challenges.models import Challenge, Response, Theme
+from marketplace.accounts.models import Membership, Role, User
+from marketplace.impact.funding import solution_title
 from marketplace.impact.models import FundingKind, FundingRecord
 from marketplace.matches.models import FeedbackSide, MatchFeedback
 from marketplace.solutions.models import Adoption, Solution
@@ -305,13 +307,23 @@ def fellowship_progress(session: Session, today: date | None = None) -> Figure:
 
 
 def selection_panels(session: Session) -> Figure:
-    """Panels formed for each cohort, and for challenges' responses, with their reviews."""
+    """Panels formed for each cohort, and for challenges' responses, with their reviews.
+
+    "With a patient or public member" counts the panels on which someone holds the patient or
+    public role today and is an active user (as queries.panels_without_patient_member does),
+    not the flag stored when the panel was formed: every panel had one then, by rule, so the
+    flag would always read 100%."""
     panels = list(session.scalars(sa.select(Panel).order_by(Panel.id)))
-    with_patient = set(
-        session.scalars(
-            sa.select(PanelMember.panel_id).where(PanelMember.patient_or_public.is_(True))
+    members = session.scalars(
+        sa.select(PanelMember).options(
+            selectinload(PanelMember.user)
+            .selectinload(User.memberships)
+            .selectinload(Membership.organisation)
         )
     )
+    with_patient = {
+        m.panel_id for m in members if m.user.is_active and m.user.has_role(Role.PANEL_PATIENT)
+    }
     reviews = session.execute(
         sa.select(
             Review.panel_id,
@@ -428,20 +440,32 @@ def funding_by_recipient(session: Session) -> Figure:
     )
 
 
-def funding_top_solutions(session: Session) -> Figure:
+def funding_top_solutions(session: Session, viewer: User | None = None) -> Figure:
+    """The most-funded solutions. A solution is named only to a viewer who may view it
+    (`funding.solution_title`); with no viewer, only published solutions are named, since
+    the figure goes to partner organisations, who do not see drafts."""
     total = sa.func.sum(FundingRecord.amount)
+    top = (
+        sa.select(
+            FundingRecord.solution_id,
+            total.label("total"),
+            sa.func.count(FundingRecord.id).label("records"),
+        )
+        .where(FundingRecord.solution_id.is_not(None))
+        .group_by(FundingRecord.solution_id)
+        .subquery()
+    )
     rows = session.execute(
-        sa.select(Solution.title, total, sa.func.count(FundingRecord.id))
-        .join(FundingRecord, FundingRecord.solution_id == Solution.id)
-        .group_by(Solution.id, Solution.title)
-        .order_by(total.desc(), Solution.title, Solution.id)
+        sa.select(Solution, top.c.total, top.c.records)
+        .join(top, top.c.solution_id == Solution.id)
+        .order_by(top.c.total.desc(), Solution.title, Solution.id)
         .limit(TOP_SOLUTIONS)
     ).all()
     return Figure(
         "funding-top-solutions",
         f"The {TOP_SOLUTIONS} solutions that have received the most funding",
         ["Solution", POUNDS, "Records"],
-        [[title, int(amount), n] for title, amount, n in rows],
+        [[solution_title(solution, viewer), int(amount), n] for solution, amount, n in rows],
         "bars",
     )
 

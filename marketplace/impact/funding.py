@@ -30,6 +30,7 @@ from marketplace.solutions.models import Solution
 from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
 
 MAX_AMOUNT = 1_000_000_000  # £1bn: far beyond any single award, well within the column
+UNPUBLISHED = "An unpublished solution"
 
 
 def record_funding(session: Session, actor: User, data: dict) -> FundingRecord:
@@ -213,15 +214,27 @@ def fellow_choices(session: Session) -> list[tuple[int, str]]:
 
 
 def recipient_label(record: FundingRecord, actor: User) -> str:
-    """What the list shows as the recipient. Fellows are named to the innovation team only:
+    """What the list shows as the recipient. A solution is named only to those who may view it
+    (`solution_title`). Fellows are named to the innovation team only:
     partners see the cohort, since a fellow's record is otherwise theirs, their mentor's and the
     team's."""
     parts = []
     if record.solution is not None:
-        parts.append(record.solution.title)
+        parts.append(solution_title(record.solution, actor))
     if record.fellow is not None:
         if policy.is_innovation_team(actor):
             parts.append(f"{record.fellow.user.name}, fellow ({record.fellow.cohort.year})")
         else:
             parts.append(f"A fellow of the {record.fellow.cohort.year} cohort")
     return "; ".join(parts)
+
+
+def solution_title(solution: Solution | None, viewer: User | None) -> str | None:
+    """A funded solution's title, for a viewer who may view the solution (a draft or withdrawn
+    one only for its own organisation and the team, as everywhere else); "An unpublished
+    solution" for anyone else. With no viewer, only a published solution is named."""
+    if solution is None:
+        return None
+    if viewer is None:
+        return solution.title if solution.status == "published" else UNPUBLISHED
+    return solution.title if policy.may_view_solution(viewer, solution) else UNPUBLISHED

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from marketplace.accounts.schemas import ID_RANGE, PageArgsSchema, PageSchema
+from marketplace.impact import funding
 from marketplace.impact.models import FundingKind
 
 
@@ -38,7 +40,16 @@ class FundingInputSchema(Schema):
 class FundingSchema(Schema):
     id = fields.Int()
     solution_id = fields.Int(allow_none=True)
-    solution_title = fields.Str(attribute="solution.title", allow_none=True)
+    # Named only to someone who may view the solution (drafts are their organisation's and the
+    # team's); the viewer is the one the response is for.
+    solution_title = fields.Function(
+        lambda record: funding.solution_title(record.solution, current_user),
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "description": "“An unpublished solution” unless you may view it",
+        },
+    )
     fellow_id = fields.Int(allow_none=True)
     fellow_cohort_year = fields.Int(attribute="fellow.cohort.year", allow_none=True)
     funder = fields.Str()
