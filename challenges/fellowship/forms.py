@@ -13,7 +13,6 @@ from marketplace.fields import CheckboxesField, DatePartsField, optional_int
 
 STAGE_ROWS = 6
 CRITERION_ROWS = 6
-SCALE = range(0, 6)
 
 
 def text_or_none(value) -> str | None:
@@ -159,38 +158,3 @@ class DecisionForm(FlaskForm):
         "Outcome", [SelectChoice(v, label) for v, label in ApplicationOutcome.choices()]
     )
     reasons = TextAreaField("Reasons (sent to the applicant)")
-
-
-class ConflictForm(FlaskForm):
-    reason = TextAreaField("Your conflict of interest")
-
-
-def score_form(criteria: list[dict]):
-    """A 0 to 5 radio group per published criterion (``score_0``, ``score_1``, …), and a comment."""
-
-    class ScoreForm(FlaskForm):
-        comment = TextAreaField("Comment (optional)")
-
-        def scores(self) -> dict:
-            return {c["name"]: self[f"score_{i}"].data for i, c in enumerate(self.criteria_list)}
-
-        def field_for(self, criterion_name: str):
-            for i, c in enumerate(self.criteria_list):
-                if c["name"] == criterion_name:
-                    return self[f"score_{i}"]
-            return None
-
-    ScoreForm.criteria_list = criteria
-    for i, criterion in enumerate(criteria):
-        setattr(
-            ScoreForm,
-            f"score_{i}",
-            RadioField(
-                f"{criterion['name']} (weight {criterion['weight']})",
-                choices=[SelectChoice(str(n), str(n)) for n in SCALE],
-                coerce=id_or_raw,
-                validate_choice=False,
-                validators=[Optional()],
-            ),
-        )
-    return ScoreForm()

@@ -20,12 +20,8 @@ from challenges.fellowship.models import (
     PanelMember,
     Review,
 )
-from challenges.fellowship.services import (
-    MIN_REVIEWERS,
-    PANEL_ROLES,
-    blind_to_others,
-    weighted_score,
-)
+from challenges.fellowship.scoring import MIN_REVIEWERS, PANEL_ROLES, blind_to_others
+from challenges.fellowship.services import weighted_score
 from challenges.models import Challenge, Response
 from marketplace.accounts import policy
 from marketplace.accounts.models import Membership, Role, User

@@ -4,9 +4,8 @@ to 100, a patient or public member, scores from 0 to 5) are in response_panels."
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, StringField, TextAreaField
+from wtforms import Field, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
 
 from marketplace.fields import CheckboxesField, optional_int
 
@@ -68,48 +67,3 @@ def _describe(person) -> str:
     )
     organisations = ", ".join(sorted({m.organisation.name for m in person.active_memberships}))
     return f"{person.name} ({kind}, {organisations})"
-
-
-def _score(value):
-    """ "0" to "5" become numbers; anything else goes to the service as typed."""
-    if value is None or value == "":
-        return None
-    text = str(value).strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else text
-
-
-SCALE_CHOICES = [SelectChoice(str(n), str(n)) for n in range(6)]
-
-
-class ScoreForm(FlaskForm):
-    """One radio group per criterion (``score_0``, ``score_1``, …, added by ``score_form``)."""
-
-    comment = TextAreaField("Comment (optional)")
-
-    def scores(self, criteria: list[dict]) -> dict:
-        return {c["name"]: getattr(self, f"score_{n}").data for n, c in enumerate(criteria)}
-
-
-def score_form(criteria: list[dict], **kwargs) -> ScoreForm:
-    """A ScoreForm with a 0-5 radio group for each of the panel's criteria."""
-
-    class PanelScoreForm(ScoreForm):
-        pass
-
-    for n, criterion in enumerate(criteria):
-        setattr(
-            PanelScoreForm,
-            f"score_{n}",
-            RadioField(
-                f"{criterion['name']} (weight {criterion['weight']})",
-                choices=SCALE_CHOICES,
-                coerce=_score,
-                validate_choice=False,
-                validators=[Optional()],
-            ),
-        )
-    return PanelScoreForm(**kwargs)
-
-
-class ConflictForm(FlaskForm):
-    reason = TextAreaField("Your conflict of interest")

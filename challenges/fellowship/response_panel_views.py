@@ -7,7 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from challenges.fellowship import response_panels as panels
-from challenges.fellowship.response_panel_forms import ConflictForm, PanelForm, score_form
+from challenges.fellowship.response_panel_forms import PanelForm
+from challenges.fellowship.score_forms import ConflictForm, score_form, show_score_errors
 from marketplace.errors import Invalid
 from marketplace.extensions import db
 from marketplace.forms import show_errors
@@ -87,11 +88,11 @@ def score(review_id: int):
     if form.is_submitted() and form.validate():
         try:
             panels.score_response(
-                db.session, current_user, review_id, form.scores(criteria), form.comment.data
+                db.session, current_user, review_id, form.scores(), form.comment.data
             )
         except Invalid as error:
             db.session.rollback()
-            _show_score_errors(form, criteria, error)
+            show_score_errors(form, error)
         else:
             db.session.commit()
             flash(
@@ -127,23 +128,3 @@ def _score_page(review_id: int, form=None, status: int = 200, conflict_form=None
         conflict_form=conflict_form or ConflictForm(formdata=None),
         reviews=panels.visible_response_reviews(db.session, current_user, review.response_id),
     ), status
-
-
-def _show_score_errors(form, criteria: list[dict], error: Invalid) -> None:
-    """The service names the criterion in each message about scores: put each message on the
-    radios of its criterion; anything else stays at the top of the form."""
-    scores = error.fields.pop("scores", [])
-    show_errors(form, error)
-    for message in scores:
-        field = next(
-            (
-                getattr(form, f"score_{n}")
-                for n, c in enumerate(criteria)
-                if f"“{c['name']}”" in message
-            ),
-            None,
-        )
-        if field is not None:
-            field.errors = [*(field.errors or []), message]
-        else:
-            form.form_errors.append(message)

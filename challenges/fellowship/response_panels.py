@@ -25,12 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from challenges.fellowship.models import Panel, PanelMember, Review
-from challenges.fellowship.services import (
+from challenges.fellowship.scoring import (
     MIN_REVIEWERS,
     PANEL_ROLES,
     check_may_score,
     check_panel_members,
     clean_criteria,
+    is_moderated,
+    patient_or_public_ids,
     record_conflict,
     score_review,
     weighted_total,
@@ -288,28 +290,6 @@ def _tell_service_if_all_scored(session: Session, review: Review) -> None:
 
 
 # --- moderation and blindness -----------------------------------------------------------------
-
-
-def patient_or_public_ids(panel: Panel) -> set[int]:
-    """The panel's patient and public members: those appointed as such when the panel was
-    formed (PanelMember.patient_or_public). The flag, rather than who holds the role today,
-    decides moderation: it is the capacity in which the person was appointed and scored, and a
-    result the service may already have acted on must not turn provisional again because a
-    role was revoked later. Panels left without a current patient or public member are found
-    by queries.panels_without_patient_member for the team to put right."""
-    return {m.user_id for m in panel.members if m.patient_or_public}
-
-
-def is_moderated(reviews: list[Review], patient_ids: set[int]) -> bool:
-    """The one rule for a response's result: every reviewer not recused has scored, at least
-    two have, and at least one of them is a patient or public member."""
-    active = [r for r in reviews if not r.recused]
-    done = [r for r in active if r.submitted_at is not None]
-    return (
-        len(done) == len(active)
-        and len(done) >= MIN_REVIEWERS
-        and any(r.reviewer_id in patient_ids for r in done)
-    )
 
 
 def still_to_score(session: Session, actor: User, panel_id: int) -> bool:

@@ -8,17 +8,16 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from challenges.fellowship import queries, services
+from challenges.fellowship import queries, scoring, services
 from challenges.fellowship.forms import (
     ApplyForm,
     AssignForm,
     CohortForm,
-    ConflictForm,
     DecisionForm,
     PanelForm,
-    score_form,
 )
 from challenges.fellowship.models import Cohort, FellowshipApplication, Review
+from challenges.fellowship.score_forms import ConflictForm, score_form, show_score_errors
 from marketplace.access import public
 from marketplace.accounts import policy
 from marketplace.db import get_by_id
@@ -255,7 +254,7 @@ def _own_review(application_id: int) -> Review:
 
 
 def _review_page(review: Review, status: int = 200, **forms):
-    criteria = services.criteria_of(review)
+    criteria = scoring.criteria_of(review)
     return render_template(
         "fellowship/review.html",
         review=review,
@@ -270,7 +269,7 @@ def _review_page(review: Review, status: int = 200, **forms):
 @bp.route("/applications/<int:application_id>/review", methods=["GET", "POST"])
 def review(application_id: int):
     own = _own_review(application_id)
-    form = score_form(services.criteria_of(own))
+    form = score_form(scoring.criteria_of(own))
     if not form.is_submitted():
         return _review_page(own)
     try:
@@ -279,25 +278,11 @@ def review(application_id: int):
         )
     except Invalid as error:
         db.session.rollback()
-        _show_score_errors(form, error)
+        show_score_errors(form, error)
         return _review_page(_own_review(application_id), 422, score_form=form)
     db.session.commit()
     flash("Scores submitted. You can now see the other reviewers' scores.", "success")
     return redirect(url_for("fellowship.review", application_id=application_id))
-
-
-def _show_score_errors(form, error: Invalid) -> None:
-    """The service names each criterion in its message; put it beside that criterion's radios."""
-    for message in error.fields.pop("scores", []):
-        field = next(
-            (form.field_for(c["name"]) for c in form.criteria_list if f"“{c['name']}”" in message),
-            None,
-        )
-        if field is not None:
-            field.errors = [*(field.errors or []), message]
-        else:
-            form.form_errors.append(message)
-    show_errors(form, error)
 
 
 @bp.post("/applications/<int:application_id>/conflict")
