@@ -231,7 +231,7 @@ def review_for_reviewer(session: Session, actor: User, review_id) -> Review:
 def declare_response_conflict(session: Session, actor: User, review_id, reason) -> Review:
     review = review_for_reviewer(session, actor, review_id)
     record_conflict(review, reason, "response")
-    session.flush()
+    flush_or_conflict(session, "review")
     audit.record(session, actor, "challenge.panel_conflict_declared", review.response)
     _tell_service_if_all_scored(session, review)
     return review
@@ -247,7 +247,7 @@ def score_response(session: Session, actor: User, review_id, scores, comment=Non
             f"({review.response.status_label.lower()}): it is not scored"
         )
     score_review(review, scores, comment)
-    session.flush()
+    flush_or_conflict(session, "review")
     audit.record(session, actor, "challenge.panel_scored", review.response)
     _tell_service_if_all_scored(session, review)
     return review
