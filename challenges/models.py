@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User
-from marketplace.db import Base, TimestampMixin, UTCDateTime, enum_column
+from marketplace.db import Base, TimestampMixin, UTCDateTime, enum_column, uk_today
 
 
 class SolutionStageWanted(enum.StrEnum):
@@ -131,7 +131,7 @@ class Challenge(TimestampMixin, Base):
         if self.closed_at:
             return "closed"
         if self.published_at:
-            if self.closing_date and self.closing_date < date.today():
+            if self.closing_date and self.closing_date < uk_today():
                 return "closed"
             return "open"
         if self.submitted_at:

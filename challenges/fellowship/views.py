@@ -3,8 +3,6 @@ each reviewer's queue and blind scoring."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -20,7 +18,7 @@ from challenges.fellowship.models import Cohort, FellowshipApplication, Review
 from challenges.fellowship.score_forms import ConflictForm, score_form, show_score_errors
 from marketplace.access import public
 from marketplace.accounts import policy
-from marketplace.db import get_by_id
+from marketplace.db import get_by_id, uk_today
 from marketplace.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.extensions import db
 from marketplace.forms import show_errors
@@ -306,7 +304,7 @@ def declare_conflict(application_id: int):
 @bp.get("/queue")
 def queue():
     _team()
-    today = date.today()
+    today = uk_today()
     return render_template(
         "fellowship/queue.html",
         progress=queries.stage_progress(db.session),

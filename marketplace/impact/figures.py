@@ -29,6 +29,7 @@ from challenges.fellowship.models import (
 )
 from challenges.models import Challenge, Response, Theme
 from marketplace.accounts.models import Membership, Role, User
+from marketplace.db import uk_today
 from marketplace.impact.funding import solution_title
 from marketplace.impact.models import FundingKind, FundingRecord
 from marketplace.matches.models import FeedbackSide, MatchFeedback
@@ -135,7 +136,7 @@ def adoptions(session: Session) -> Figure:
 
 def monthly(session: Session, today: date | None = None) -> Figure:
     """Published challenges and solutions, and test beds started, over the last 12 months."""
-    today = today or date.today()
+    today = today or uk_today()
     months = []
     year, month = today.year, today.month
     for _ in range(MONTHS):
@@ -235,7 +236,7 @@ def fellowship_cohorts(session: Session) -> Figure:
 def fellowship_progress(session: Session, today: date | None = None) -> Figure:
     """Milestones (overdue counts only active fellows' unfinished ones past their date),
     progress updates and learning-session attendance, per cohort."""
-    today = today or date.today()
+    today = today or uk_today()
     milestones = _counts(
         session,
         sa.select(

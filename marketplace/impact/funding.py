@@ -22,7 +22,7 @@ from challenges.fellowship.models import Cohort, Fellow
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import User
-from marketplace.db import get_by_id
+from marketplace.db import get_by_id, uk_today
 from marketplace.errors import Forbidden
 from marketplace.impact.models import FundingKind, FundingRecord
 from marketplace.pagination import Page, paginate
@@ -125,7 +125,7 @@ def _received_on(errors: FieldErrors, value) -> date | None:
     if not isinstance(value, date):
         errors.add("received_on", "Enter the date it was received")
         return None
-    if value > date.today():
+    if value > uk_today():
         errors.add("received_on", "The date it was received must be today or in the past")
         return None
     if value.year < 1990:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts import policy
 from marketplace.csv_export import csv_text
+from marketplace.db import uk_today
 from marketplace.solutions.models import Solution
 from procurement.dps import questions
 from procurement.dps.models import (
@@ -56,7 +57,7 @@ class Queue:
 
 
 def queue(session: Session, system: PurchasingSystem, today: date | None = None) -> Queue:
-    today = today or date.today()
+    today = today or uk_today()
     applications = list(
         session.scalars(
             sa.select(Application)
@@ -117,7 +118,7 @@ class RegisterEntry:
 def register(
     session: Session, category: Category, today: date | None = None
 ) -> list[RegisterEntry]:
-    today = today or date.today()
+    today = today or uk_today()
     admissions = session.scalars(
         sa.select(Admission)
         .where(Admission.category_id == category.id, Admission.removed_at.is_(None))

@@ -15,7 +15,7 @@ from challenges.models import Challenge, Response
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Membership, User
-from marketplace.db import flush_or_conflict, get_by_id, utcnow
+from marketplace.db import flush_or_conflict, get_by_id, uk_today, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.matches.models import FeedbackSide, FeedbackStatus, MatchFeedback
 from marketplace.notifications.services import members_with_roles, notify
@@ -303,7 +303,7 @@ def clean_terms(session: Session, agreement: Agreement, data: dict[str, Any]) ->
         values[name] = value
     if values["start_date"] and values["end_date"] and values["end_date"] <= values["start_date"]:
         errors.add("end_date", "The end date must be after the start date")
-    if values["dpia_completed_on"] and values["dpia_completed_on"] > date.today():
+    if values["dpia_completed_on"] and values["dpia_completed_on"] > uk_today():
         errors.add("dpia_completed_on", "The DPIA completion date cannot be in the future")
     if values["dpia_status"] == DpiaStatus.COMPLETED and not values["dpia_completed_on"]:
         errors.add("dpia_completed_on", "Enter the date the DPIA was completed")
@@ -612,7 +612,7 @@ def go_live(session: Session, actor: User, agreement_id: int) -> Agreement:
             recorded_by_id=actor.id,
             site=agreement.host_site or agreement.host_organisation.name,
             stage=AdoptionStage.PILOTING,
-            start_date=agreement.start_date or date.today(),
+            start_date=agreement.start_date or uk_today(),
             end_date=agreement.end_date,
         )
         session.add(adoption)
@@ -657,7 +657,7 @@ def complete(session: Session, actor: User, agreement_id: int, outcome, summary)
     agreement.closed_at = utcnow()
     if agreement.adoption_id:
         adoption = session.get(Adoption, agreement.adoption_id)
-        adoption.end_date = max(date.today(), adoption.start_date)
+        adoption.end_date = max(uk_today(), adoption.start_date)
     _moved(session, actor, agreement, "testbed.completed", {"outcome": chosen.value})
     _raise_maturity(session, actor, agreement)
     _tell(
@@ -716,7 +716,7 @@ def terminate(session: Session, actor: User, agreement_id: int, reason) -> Agree
     if agreement.adoption_id:
         adoption = session.get(Adoption, agreement.adoption_id)
         adoption.stage = AdoptionStage.STOPPED
-        adoption.end_date = max(date.today(), adoption.start_date)
+        adoption.end_date = max(uk_today(), adoption.start_date)
     _moved(session, actor, agreement, "testbed.terminated", {"reason": reason})
     for organisation in (agreement.host_organisation_id, agreement.innovator_organisation_id):
         _tell(session, agreement, organisation, "was terminated early")
