@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 from flask_login import login_user
+from sqlalchemy.orm import Session
 
 from challenges.fellowship import queries, services
 from challenges.fellowship.models import (
@@ -20,7 +21,7 @@ from challenges.fellowship.models import (
 )
 from challenges.fellowship.schemas import FellowshipReviewSchema
 from marketplace.accounts import services as accounts
-from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.accounts.models import OrganisationKind, Role, User
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.models import Notification
 from tests import factories
@@ -507,3 +508,21 @@ def test_a_withdrawn_fellows_place_can_be_offered_again(session):
     session.flush()
     with pytest.raises(InvalidTransition, match="All 1 places"):
         services.check_a_place_is_free(session, cohort)
+
+
+def test_scores_submitted_twice_at_once_keep_the_first(session, selection):
+    """Two tabs, one reviewer: the second submission meets a review already scored elsewhere
+    and is a conflict, so final scores are never overwritten."""
+    _, _, application, (first, *_) = selection
+    mine = services.own_review(session, first, application.id)
+    with Session(session.get_bind()) as other_tab:
+        services.submit_review(
+            other_tab, other_tab.get(User, first.id), application.id, {"Need": 1, "Feasibility": 1}
+        )
+        other_tab.commit()
+
+    with pytest.raises(Conflict):
+        services.submit_review(session, first, application.id, {"Need": 5, "Feasibility": 5})
+    session.rollback()
+
+    assert session.get(Review, mine.id).scores == {"Need": 1, "Feasibility": 1}
