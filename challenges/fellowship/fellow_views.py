@@ -24,7 +24,7 @@ from challenges.fellowship.models import LearningSession, Milestone
 from marketplace.accounts import policy
 from marketplace.accounts.models import Role
 from marketplace.db import get_by_id, uk_today
-from marketplace.errors import Forbidden, Invalid, NotFound
+from marketplace.errors import Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.forms import show_errors
 
@@ -255,9 +255,7 @@ def record_attendance(session_id: int):
 
 @bp.route("/<int:fellow_id>/solution", methods=["GET", "POST"])
 def idea_to_solution(fellow_id: int):
-    place = services.visible_fellow(db.session, current_user, fellow_id)
-    if place.user_id != current_user.id:
-        raise Forbidden("Only the fellow themselves turns their idea into a solution record")
+    place = services.idea_place(db.session, current_user, fellow_id)
     existing = services.solution_of_chain(services.chain_of(db.session, place))
     if existing is not None:
         flash("Your idea already has a solution record: this is it.", "info")

@@ -416,6 +416,14 @@ def solution_of_chain(chain: list[Fellow]) -> int | None:
     return next((place.solution_id for place in chain if place.solution_id is not None), None)
 
 
+def idea_place(session: Session, actor: User, fellow_id) -> Fellow:
+    """The fellow's own place: only they turn their idea into a solution record."""
+    fellow = visible_fellow(session, actor, fellow_id)
+    if not policy.may_turn_idea_into_solution(actor, fellow):
+        raise Forbidden("Only the fellow themselves turns their idea into a solution record")
+    return fellow
+
+
 def check_idea_place_is_current(fellow: Fellow) -> None:
     """An idea is recorded from the fellow's current (active) place; the record is then linked
     to every year of the fellowship."""
@@ -440,11 +448,9 @@ def create_solution_from_idea(session: Session, actor: User, fellow_id, data: di
     services, pre-filled from the application. Any section's fields may be given as well, and
     ``publish`` set, so that it is published (and enters matching) at once; otherwise it is a
     draft that the fellow completes and publishes like any other solution."""
-    fellow = visible_fellow(session, actor, fellow_id)
-    if fellow.user_id != actor.id:
-        raise Forbidden("Only the fellow themselves turns their idea into a solution record")
+    fellow = idea_place(session, actor, fellow_id)
     chain = chain_of(session, fellow)
-    if not policy.may_turn_idea_into_solution(actor, fellow) or solution_of_chain(chain):
+    if solution_of_chain(chain):
         raise Conflict("This fellowship's idea already has a solution record")
     check_idea_place_is_current(fellow)
     data = data if isinstance(data, dict) else {}

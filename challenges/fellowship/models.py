@@ -34,6 +34,14 @@ class Cohort(TimestampMixin, Base):
     criteria: Mapped[list] = mapped_column(sa.JSON)  # [{"name": …, "weight": …}]
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
+    def status(self, today: date) -> str:
+        """ "upcoming", "open" (taking applications on ``today``) or "closed"."""
+        if today < self.opens_on:
+            return "upcoming"
+        if today > self.closes_on:
+            return "closed"
+        return "open"
+
     __table_args__ = (
         sa.CheckConstraint("closes_on > opens_on", name="closes_after_it_opens"),
         sa.CheckConstraint("places > 0", name="has_places"),

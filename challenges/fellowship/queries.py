@@ -32,13 +32,7 @@ from marketplace.solutions.models import Solution
 
 
 def status_of(cohort: Cohort, today: date | None = None) -> str:
-    """ "upcoming", "open" (taking applications today) or "closed"."""
-    today = today or uk_today()
-    if today < cohort.opens_on:
-        return "upcoming"
-    if today > cohort.closes_on:
-        return "closed"
-    return "open"
+    return cohort.status(today or uk_today())
 
 
 def stages_of(cohort: Cohort) -> list[dict]:

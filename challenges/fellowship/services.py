@@ -157,15 +157,22 @@ def _linked(session: Session, actor: User, data: dict, errors: FieldErrors) -> d
     return links
 
 
-def apply(session: Session, actor: User, cohort_id, data: dict) -> FellowshipApplication:
-    """NHS and partner staff apply with an idea, while the cohort is open, once each."""
+def cohort_to_apply_to(session: Session, actor: User, cohort_id) -> Cohort:
+    """The cohort, if this person may apply to it today (the apply page asks before showing
+    the form)."""
     cohort = get_by_id(session, Cohort, cohort_id)
     if cohort is None:
         raise NotFound("There is no such cohort")
     if not policy.may_apply_to_fellowship(actor):
         raise Forbidden("The fellowship is for staff of the partnership's organisations")
-    if not cohort.opens_on <= uk_today() <= cohort.closes_on:
+    if cohort.status(uk_today()) != "open":
         raise InvalidTransition("This cohort is not taking applications today")
+    return cohort
+
+
+def apply(session: Session, actor: User, cohort_id, data: dict) -> FellowshipApplication:
+    """NHS and partner staff apply with an idea, while the cohort is open, once each."""
+    cohort = cohort_to_apply_to(session, actor, cohort_id)
     errors = FieldErrors()
     values = {
         "problem": clean_text(

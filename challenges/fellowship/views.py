@@ -99,11 +99,7 @@ def new_cohort():
 
 @bp.route("/cohorts/<int:cohort_id>/apply", methods=["GET", "POST"])
 def apply(cohort_id: int):
-    found = _cohort(cohort_id)
-    if not policy.may_apply_to_fellowship(current_user):
-        raise Forbidden("The fellowship is for staff of the partnership's organisations")
-    if queries.status_of(found) != "open":
-        raise InvalidTransition("This cohort is not taking applications today")
+    found = services.cohort_to_apply_to(db.session, current_user, cohort_id)
     form = ApplyForm()
     form.set_choices(
         queries.challenge_choices(db.session, current_user),

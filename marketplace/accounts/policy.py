@@ -366,7 +366,7 @@ def may_report_progress(user, fellow) -> bool:
 
 def may_turn_idea_into_solution(user, fellow) -> bool:
     """The fellow themselves, who holds the fellow role at their organisation once accepted."""
-    return _signed_in(user) and fellow.user_id == user.id and fellow.solution_id is None
+    return _signed_in(user) and fellow.user_id == user.id
 
 
 def may_request_panel(user, challenge: Challenge) -> bool:
