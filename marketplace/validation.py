@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -120,3 +121,34 @@ def clean_email(errors: FieldErrors, field: str, value: str | None) -> str | Non
         errors.add(field, "Enter an email address in the correct format, like name@example.nhs.uk")
         return None
     return result.normalized.lower()
+
+
+def clean_date(
+    errors: FieldErrors,
+    field: str,
+    value,
+    *,
+    label: str,
+    earliest_year: int = 2000,
+    latest_year: int | None = 2100,
+    not_after: date | None = None,
+) -> date | None:
+    """A calendar date, given as a ``date`` or ``YYYY-MM-DD``, within the years that make sense
+    for it; ``not_after`` (today, say) refuses the future."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, date) or isinstance(value, datetime):
+        errors.add(field, f"Enter {label} as a real date")
+        return None
+    if latest_year is not None and not earliest_year <= value.year <= latest_year:
+        errors.add(field, f"Enter {label} between the years {earliest_year} and {latest_year}")
+    elif value.year < earliest_year:
+        errors.add(field, f"{label.capitalize()} must be in {earliest_year} or later")
+    elif not_after is not None and value > not_after:
+        errors.add(field, f"{label.capitalize()} must be today or in the past")
+    else:
+        return value
+    return None

@@ -7,8 +7,6 @@ progress, attendance) is for the fellow, their mentor and the innovation team on
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -31,7 +29,7 @@ from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, 
 from marketplace.notifications.services import notify
 from marketplace.solutions import services as solutions
 from marketplace.solutions.models import Solution
-from marketplace.validation import FieldErrors, clean_line, clean_text
+from marketplace.validation import FieldErrors, clean_date, clean_line, clean_text
 
 LONG_TEXT = 5000
 ENDINGS = {"completed": FellowStatus.COMPLETED, "withdrawn": FellowStatus.WITHDRAWN}
@@ -119,22 +117,6 @@ def _reporting(actor: User, fellow: Fellow) -> None:
         raise Forbidden("Only the fellow, their mentor and the innovation team can do that")
 
 
-def clean_date(errors: FieldErrors, field: str, value, label: str) -> date | None:
-    """A calendar date (a ``date`` or ``YYYY-MM-DD``) within a sensible range."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            value = None
-    if not isinstance(value, date) or isinstance(value, datetime):
-        errors.add(field, f"Enter {label} as a real date")
-        return None
-    if not 2000 <= value.year <= 2100:
-        errors.add(field, f"Enter {label} between the years 2000 and 2100")
-        return None
-    return value
-
-
 def _others(fellow: Fellow, actor: User) -> list[User]:
     """The fellow and their mentor, except whoever acted."""
     people = [fellow.user] + ([fellow.mentor] if fellow.mentor else [])
@@ -181,7 +163,7 @@ def add_milestone(session: Session, actor: User, fellow_id, title, due_on) -> Mi
     _active(fellow)
     errors = FieldErrors()
     title = clean_line(errors, "title", title, label="the milestone", max_length=200)
-    due_on = clean_date(errors, "due_on", due_on, "the date it is due")
+    due_on = clean_date(errors, "due_on", due_on, label="the date it is due")
     errors.raise_if_any()
     milestone = Milestone(fellow=fellow, title=title, due_on=due_on)
     session.add(milestone)
@@ -209,7 +191,9 @@ def complete_milestone(session: Session, actor: User, milestone_id, completed_on
     errors = FieldErrors()
     if completed_on in (None, ""):
         completed_on = uk_today()
-    completed_on = clean_date(errors, "completed_on", completed_on, "the date it was completed")
+    completed_on = clean_date(
+        errors, "completed_on", completed_on, label="the date it was completed"
+    )
     if completed_on and completed_on > uk_today():
         errors.add("completed_on", "The date it was completed cannot be in the future")
     errors.raise_if_any()
@@ -265,7 +249,7 @@ def schedule_learning_session(
         raise NotFound("There is no such cohort")
     errors = FieldErrors()
     title = clean_line(errors, "title", title, label="the session's title", max_length=200)
-    held_on = clean_date(errors, "held_on", held_on, "the date it is held")
+    held_on = clean_date(errors, "held_on", held_on, label="the date it is held")
     description = clean_text(
         errors, "description", description, label="the description", max_length=LONG_TEXT
     )

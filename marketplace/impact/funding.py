@@ -13,7 +13,6 @@ every record counts, and the audit log shows who recorded each one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
@@ -27,7 +26,7 @@ from marketplace.errors import Forbidden
 from marketplace.impact.models import FundingKind, FundingRecord
 from marketplace.pagination import Page, paginate
 from marketplace.solutions.models import Solution
-from marketplace.validation import FieldErrors, clean_choice, clean_line, clean_text
+from marketplace.validation import FieldErrors, clean_choice, clean_date, clean_line, clean_text
 
 MAX_AMOUNT = 1_000_000_000  # £1bn: far beyond any single award, well within the column
 UNPUBLISHED = "An unpublished solution"
@@ -49,7 +48,15 @@ def record_funding(session: Session, actor: User, data: dict) -> FundingRecord:
     if kind is None and "kind" not in errors:
         errors.add("kind", "Choose the kind of funding")
     amount = _amount(errors, data.get("amount"))
-    received_on = _received_on(errors, data.get("received_on"))
+    received_on = clean_date(
+        errors,
+        "received_on",
+        data.get("received_on"),
+        label="the date it was received",
+        earliest_year=1990,
+        latest_year=None,
+        not_after=uk_today(),
+    )
     note = clean_text(errors, "note", data.get("note"), label="the note", max_length=2000)
     errors.raise_if_any()
     record = FundingRecord(
@@ -112,24 +119,6 @@ def _amount(errors: FieldErrors, value) -> int | None:
         return None
     if not 1 <= value <= MAX_AMOUNT:
         errors.add("amount", f"Enter an amount from £1 to £{MAX_AMOUNT:,}")
-        return None
-    return value
-
-
-def _received_on(errors: FieldErrors, value) -> date | None:
-    if isinstance(value, str) and value:
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            value = False
-    if not isinstance(value, date):
-        errors.add("received_on", "Enter the date it was received")
-        return None
-    if value > uk_today():
-        errors.add("received_on", "The date it was received must be today or in the past")
-        return None
-    if value.year < 1990:
-        errors.add("received_on", "The date it was received must be in 1990 or later")
         return None
     return value
 
