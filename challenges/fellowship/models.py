@@ -34,6 +34,18 @@ class Cohort(TimestampMixin, Base):
     criteria: Mapped[list] = mapped_column(sa.JSON)  # [{"name": …, "weight": …}]
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
+    def stage_list(self) -> list[dict]:
+        """Every stage as {"name", "ends_on": date or None}; the first cohorts stored bare
+        names, and both shapes read the same."""
+        found = []
+        for stage in self.stages or []:
+            stage = {"name": stage} if isinstance(stage, str) else stage
+            ends_on = stage.get("ends_on")
+            found.append(
+                {"name": stage["name"], "ends_on": date.fromisoformat(ends_on) if ends_on else None}
+            )
+        return found
+
     def status(self, today: date) -> str:
         """ "upcoming", "open" (taking applications on ``today``) or "closed"."""
         if today < self.opens_on:

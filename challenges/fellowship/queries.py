@@ -36,20 +36,7 @@ def status_of(cohort: Cohort, today: date | None = None) -> str:
 
 
 def stages_of(cohort: Cohort) -> list[dict]:
-    """Every stage as {"name", "ends_on": date or None}; older cohorts stored bare names."""
-    found = []
-    for stage in cohort.stages or []:
-        if isinstance(stage, str):
-            found.append({"name": stage, "ends_on": None})
-        else:
-            ends_on = stage.get("ends_on")
-            found.append(
-                {
-                    "name": stage.get("name"),
-                    "ends_on": date.fromisoformat(ends_on) if ends_on else None,
-                }
-            )
-    return found
+    return cohort.stage_list()
 
 
 def cohorts(session: Session) -> list[Cohort]:

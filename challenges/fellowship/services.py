@@ -132,9 +132,8 @@ def _as_date(value) -> date | bool | None:
 
 
 def stage_name(cohort: Cohort, index: int) -> str:
-    """Stages were once stored as bare names; both shapes read the same."""
-    stage = cohort.stages[min(index, len(cohort.stages) - 1)]
-    return stage if isinstance(stage, str) else stage["name"]
+    stages = cohort.stage_list()
+    return stages[min(index, len(stages) - 1)]["name"]
 
 
 def _linked(session: Session, actor: User, data: dict, errors: FieldErrors) -> dict:

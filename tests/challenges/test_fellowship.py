@@ -526,3 +526,15 @@ def test_scores_submitted_twice_at_once_keep_the_first(session, selection):
     session.rollback()
 
     assert session.get(Review, mine.id).scores == {"Need": 1, "Feasibility": 1}
+
+
+def test_stages_stored_as_bare_names_by_the_first_cohorts_read_the_same(session):
+    team = factories.create_user(role=Role.INNOVATION_TEAM)
+    cohort = services.open_cohort(session, team, COHORT)
+    cohort.stages = ["Screening", "Decision"]  # as cohorts opened before stage dates stored it
+
+    assert cohort.stage_list() == [
+        {"name": "Screening", "ends_on": None},
+        {"name": "Decision", "ends_on": None},
+    ]
+    assert services.stage_name(cohort, 1) == "Decision"
