@@ -24,9 +24,9 @@ from flask_migrate import upgrade  # noqa: E402
 from marketplace import demo  # noqa: E402
 from marketplace.app import create_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
+from marketplace.matches import documents, vectors  # noqa: E402
 from marketplace.matches.embedding import current_embedder  # noqa: E402
 from marketplace.matches.models import DocumentKind, IndexedDocument, StoredVector  # noqa: E402
-from matching import adapter  # noqa: E402
 from matching.embedders import SentenceTransformerEmbedder  # noqa: E402
 from matching.engine import Engine  # noqa: E402
 from matching.evaluate import load  # noqa: E402
@@ -74,16 +74,14 @@ def product_reindex() -> dict:
             db.session.execute(sa.delete(StoredVector))  # SQLite does not cascade by default
             db.session.execute(sa.delete(IndexedDocument))
             objects = [
-                o
-                for kind in DocumentKind
-                for o in db.session.scalars(adapter.indexable(kind))
+                o for kind in DocumentKind for o in db.session.scalars(documents.indexable(kind))
             ]
             started = time.perf_counter()
-            first = adapter.index(db.session, current_embedder(), objects)
+            first = vectors.index(db.session, current_embedder(), objects)
             first_s = time.perf_counter() - started
             db.session.commit()
             started = time.perf_counter()
-            second = adapter.index(db.session, current_embedder(), objects)
+            second = vectors.index(db.session, current_embedder(), objects)
             second_s = time.perf_counter() - started
             db.session.remove()
     return {

@@ -1,5 +1,8 @@
-"""Dense lookup latency: top-20 documents for one query through the engine's passage index,
+"""The engine's inner loop only: top-20 documents for one query through the passage index,
 against a bare NumPy matmul + argpartition over the same matrix, at 1k, 10k and 100k passages.
+
+This is not what a fits request costs: `bench_scale.py` (`make bench-scale`) times the product's
+own path (candidate filters, lexical scores, explanations, the page) against the same bare scan.
 
 The engine does more than the bare lookup (best passage per document, then the top documents),
 so the ratio says what that costs. Vectors are random unit vectors of the model's width (384),

@@ -48,6 +48,10 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         # Encode on submission through an RQ queue (run `marketplace matching worker`) when
         # Redis is configured; inline in the request otherwise.
         "MATCHING_QUEUE": env.get("MATCHING_QUEUE", "matching") if redis_url else None,
+        # Where the matching index's snapshots are kept, shared by the processes of a machine.
+        "MATCHING_INDEX_DIR": env.get("MATCHING_INDEX_DIR") or str(INSTANCE_DIR / "matching"),
+        # A process saves a fresh snapshot after applying this many changed documents.
+        "MATCHING_SNAPSHOT_EVERY": int(env.get("MATCHING_SNAPSHOT_EVERY", "1000")),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "SESSION_COOKIE_SECURE": environment not in {"development", "test"},
         "SESSION_COOKIE_HTTPONLY": True,

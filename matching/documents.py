@@ -17,6 +17,10 @@ class Document:
     themes: frozenset[str] = field(default_factory=frozenset)
     maturity: str | None = None
     kind: str | None = None
+    # Whole numbers kept beside the index for filtering candidates without a database query
+    # (a status as bit flags, a closing day, …); the engine stores them and leaves their meaning
+    # to the caller.
+    filters: dict[str, int] = field(default_factory=dict, hash=False)
 
     @property
     def full_text(self) -> str:

@@ -82,8 +82,14 @@ def real_embedder():
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MATCHING_INDEX_DIR": str(tmp_path_factory.mktemp("matching-index")),
+        }
+    )
     with app.app_context():
         upgrade()
         app.extensions["reference_rows"] = _reference_rows()

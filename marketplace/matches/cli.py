@@ -13,10 +13,10 @@ from rq import SimpleWorker
 from tqdm import tqdm
 
 from marketplace.extensions import db
-from marketplace.matches import indexing
+from marketplace.matches import indexing, vectors
 from marketplace.matches.embedding import current_embedder
+from marketplace.matches.live import live_index
 from marketplace.matches.models import DocumentKind
-from matching import adapter
 from matching.embedders import ModelNotFound, SentenceTransformerEmbedder
 from matching.engine import METHODS, Engine, split_document
 from matching.evaluate import BadDataset, load, run
@@ -64,13 +64,19 @@ def reindex(force: bool) -> None:
     """Encode every challenge and solution whose text changed since it was last encoded."""
     embedder = current_embedder()
     for kind in DocumentKind:
-        objects = list(db.session.scalars(adapter.indexable(kind)))
         with tqdm(desc=f"Encoding {kind.value} texts", unit="text") as bar:
-            report = adapter.index(db.session, embedder, objects, progress=bar, force=force)
+            report = vectors.reindex(db.session, embedder, kind, progress=bar, force=force)
         db.session.commit()
         click.echo(
             f"{kind.label}s: {report.encoded} encoded, {report.unchanged} unchanged "
             f"({report.texts} passages and sentences encoded with {embedder.name})"
+        )
+        index = live_index(current_app, db.engine, embedder, kind)
+        held = index.current(db.engine)
+        index.save(held)
+        click.echo(
+            f"{kind.label} index: {held.engine.n_documents} documents, snapshot at generation "
+            f"{held.generation} in {index.folder}"
         )
 
 

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from challenges.models import Challenge
 from marketplace.extensions import db
+from marketplace.matches import vectors
+from marketplace.matches.documents import kind_of
 from marketplace.matches.embedding import current_embedder
 from marketplace.matches.models import DocumentKind
 from marketplace.solutions.models import Solution
-from matching import adapter
 
 PENDING = "matching_jobs"
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def content_changed(session: Session, obj: Challenge | Solution) -> None:
     """Keep ``obj``'s vectors current with its text."""
-    _dispatch(session, index_job, _index, adapter.kind_of(obj).value, obj.id)
+    _dispatch(session, index_job, _index, kind_of(obj).value, obj.id)
 
 
 def challenge_published(session: Session, challenge: Challenge) -> None:
@@ -48,7 +49,7 @@ def _dispatch(session: Session, job, inline, kind: str, object_id: int) -> None:
 def _index(session: Session, kind: str, object_id: int) -> Challenge | Solution | None:
     obj = session.get(Challenge if kind == DocumentKind.CHALLENGE.value else Solution, object_id)
     if obj is not None:
-        adapter.index(session, current_embedder(), [obj])
+        vectors.index(session, current_embedder(), [obj])
     return obj
 
 

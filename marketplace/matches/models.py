@@ -44,6 +44,9 @@ class IndexedDocument(Base):
     model: Mapped[str] = mapped_column(sa.String(200))
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     indexed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Where this document last moved in the change feed (see ``MatchingFeed``): its vectors,
+    # or anything of its object that ranking reads (text, themes, maturity, status).
+    generation: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     vectors: Mapped[list[StoredVector]] = relationship(
         back_populates="document",
@@ -56,7 +59,24 @@ class IndexedDocument(Base):
             "kind", "object_id", "model", name="uq_indexed_documents_one_per_model"
         ),
         sa.Index("ix_indexed_documents_model_kind", "model", "kind"),
+        sa.Index("ix_indexed_documents_feed", "model", "kind", "generation"),
     )
+
+
+class MatchingFeed(Base):
+    """Where the matching index's change feed stands: one row, made on first use.
+
+    Every transaction that changes what ranking reads takes the next ``generation`` and stamps
+    it on the documents it changed. Taking it locks this row until commit, so generations
+    become visible in order, and a process holding generation g catches up by reading the
+    documents stamped after g. ``epoch`` is new whenever the row is made afresh (an emptied or
+    re-created database), which tells every process to start again."""
+
+    __tablename__ = "matching_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    epoch: Mapped[str] = mapped_column(sa.String(32))
+    generation: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 class StoredVector(Base):

@@ -4,23 +4,26 @@ each side's own decisions applied (dismissed fits stay out of the ranking)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from challenges.models import Challenge, Theme, challenge_themes
+from challenges.models import Challenge, Theme
 from marketplace.accounts import policy
-from marketplace.db import get_by_id, uk_today
+from marketplace.db import get_by_id, utcnow
 from marketplace.errors import Forbidden, NotFound
+from marketplace.matches import candidates, ranking
+from marketplace.matches.documents import model_of
 from marketplace.matches.embedding import current_embedder
 from marketplace.matches.models import (
     DocumentKind,
     FeedbackSide,
     FeedbackStatus,
+    IndexedDocument,
     MatchFeedback,
 )
-from marketplace.solutions.models import Maturity, Solution, solution_themes
-from matching import adapter
+from marketplace.solutions.models import Maturity, Solution
 
 DEFAULT_K = 10
 SIMILAR_COSINE = 0.5  # closer than this in meaning reads as "the same need", on the real model
@@ -28,7 +31,7 @@ SIMILAR_COSINE = 0.5  # closer than this in meaning reads as "the same need", on
 
 @dataclass(frozen=True)
 class FitRow:
-    fit: adapter.Fit
+    fit: ranking.Fit
     other: Challenge | Solution
     feedback: MatchFeedback | None
 
@@ -46,36 +49,35 @@ class SolutionFilters:
     theme_id: int | None = None
 
 
-# --- candidates ---------------------------------------------------------------------------------
+# --- what is waiting for the background worker -------------------------------------------
+
+RECENT = timedelta(days=1)
 
 
-def solution_candidates(session: Session, filters: SolutionFilters | None = None) -> set[int]:
-    """Published solutions, narrowed by the filters before anything is ranked."""
-    filters = filters or SolutionFilters()
-    statement = sa.select(Solution.id).where(
-        Solution.published_at.is_not(None), Solution.withdrawn_at.is_(None)
+def waiting(session: Session, kind: DocumentKind) -> int:
+    """Candidates published in the last day that the index does not have yet (a worker has
+    them queued). Older gaps are for `marketplace matching reindex`, not for a page to count."""
+    table = model_of(kind)
+    since = utcnow() - RECENT
+    rules = (
+        [Solution.withdrawn_at.is_(None)]
+        if kind == DocumentKind.SOLUTION
+        else [
+            Challenge.closed_at.is_(None),
+            Challenge.withdrawn_at.is_(None),
+            Challenge.archived_at.is_(None),
+        ]
     )
-    if filters.maturity:
-        statement = statement.where(Solution.maturity.in_(filters.maturity))
-    if filters.theme_id:
-        statement = statement.join(solution_themes).where(
-            solution_themes.c.theme_id == filters.theme_id
-        )
-    return set(session.scalars(statement))
-
-
-def open_challenge_candidates(session: Session, theme_id: int | None = None) -> set[int]:
-    """Challenges an innovator can still respond to."""
-    statement = sa.select(Challenge.id).where(
-        Challenge.published_at.is_not(None),
-        Challenge.closed_at.is_(None),
-        Challenge.withdrawn_at.is_(None),
-        Challenge.archived_at.is_(None),
-        sa.or_(Challenge.closing_date.is_(None), Challenge.closing_date >= uk_today()),
+    indexed = sa.exists().where(
+        IndexedDocument.kind == kind,
+        IndexedDocument.object_id == table.id,
+        IndexedDocument.model == current_embedder().name,
     )
-    if theme_id:
-        statement = statement.join(challenge_themes).where(challenge_themes.c.theme_id == theme_id)
-    return set(session.scalars(statement))
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(table)
+        .where(table.published_at >= since, *rules, ~indexed)
+    )
 
 
 # --- both directions --------------------------------------------------------------------------
@@ -92,18 +94,14 @@ def fits_for_challenge(
     if not policy.may_see_fits_for_challenge(user, challenge):
         raise Forbidden("Only the challenge's service and the innovation team see its fits")
     decisions = _decisions(session, FeedbackSide.SERVICE, challenge_id=challenge.id)
-    candidates = solution_candidates(session, filters)
+    filters = filters or SolutionFilters()
     return challenge, _ranked(
         session,
         challenge,
         DocumentKind.SOLUTION,
-        candidates,
+        lambda engine: candidates.published_solutions(engine, filters.maturity, filters.theme_id),
         decisions,
-        lambda f: f.solution_id,
         k,
-        solution_candidates(session)
-        if filters and (filters.maturity or filters.theme_id)
-        else candidates,
     )
 
 
@@ -116,16 +114,13 @@ def fits_for_solution(
     if not policy.may_see_fits_for_solution(user, solution):
         raise Forbidden("Only the solution's organisation and the innovation team see its fits")
     decisions = _decisions(session, FeedbackSide.INNOVATOR, solution_id=solution.id)
-    candidates = open_challenge_candidates(session, theme_id)
     return solution, _ranked(
         session,
         solution,
         DocumentKind.CHALLENGE,
-        candidates,
+        lambda engine: candidates.open_challenges(engine, theme_id),
         decisions,
-        lambda f: f.challenge_id,
         k,
-        open_challenge_candidates(session) if theme_id else candidates,
     )
 
 
@@ -153,41 +148,53 @@ def fits_for_my_solutions(session: Session, user, k: int = 5) -> list[tuple[Solu
 def similar_challenges(session: Session, challenge: Challenge, k: int = 3) -> list[FitRow]:
     """Published challenges close in meaning to this one: a prompt to join forces rather than
     post the same need twice."""
-    candidates = set(
-        session.scalars(
-            sa.select(Challenge.id).where(
-                Challenge.published_at.is_not(None),
-                Challenge.withdrawn_at.is_(None),
-                Challenge.id != challenge.id,
-            )
-        )
-    )
-    fits = adapter.rank(
-        session, current_embedder(), challenge, DocumentKind.CHALLENGE, candidates, k=k
+    fits = ranking.rank(
+        session,
+        current_embedder(),
+        challenge,
+        DocumentKind.CHALLENGE,
+        lambda engine: candidates.excluding(
+            engine, candidates.published_challenges(engine), [challenge.id]
+        ),
+        k=k,
     )
     close = [f for f in fits if f.components["dense"] >= SIMILAR_COSINE]
     return [FitRow(f, session.get(Challenge, f.object_id), None) for f in close]
 
 
-def _ranked(session, query, kind, candidates, decisions, other_id, k, visible) -> Fits:
-    dismissed = {other_id(f) for f in decisions.values() if f.status == FeedbackStatus.DISMISSED}
-    embedder = current_embedder()
-    waiting = len(candidates - adapter.indexed_ids(session, embedder, kind))
-    fits = adapter.rank(session, embedder, query, kind, candidates - dismissed, k=k)
-    table = Challenge if kind == DocumentKind.CHALLENGE else Solution
+def _ranked(session, query, kind, allowed, decisions, k) -> Fits:
+    dismissed = [other for other, f in decisions.items() if f.status == FeedbackStatus.DISMISSED]
+    fits = ranking.rank(
+        session,
+        current_embedder(),
+        query,
+        kind,
+        lambda engine: candidates.excluding(engine, allowed(engine), dismissed),
+        k=k,
+    )
+    table = model_of(kind)
     rows = [
         FitRow(fit, session.get(table, fit.object_id), decisions.get(fit.object_id)) for fit in fits
     ]
     # Decisions on what has since been withdrawn or closed are no longer shown.
+    shown = "published" if kind == DocumentKind.SOLUTION else "open"
     decided = sorted(
-        (f for f in decisions.values() if other_id(f) in visible),
+        (f for f in decisions.values() if _other(f, kind).status == shown),
         key=lambda f: (f.status.value, -f.decided_at.timestamp()),
     )
-    return Fits(rows, decided, waiting)
+    return Fits(rows, decided, waiting(session, kind))
+
+
+def _other(feedback: MatchFeedback, kind: DocumentKind):
+    return feedback.solution if kind == DocumentKind.SOLUTION else feedback.challenge
 
 
 def _decisions(session: Session, side: FeedbackSide, **where) -> dict[int, MatchFeedback]:
-    statement = sa.select(MatchFeedback).filter_by(side=side, **where)
+    statement = (
+        sa.select(MatchFeedback)
+        .filter_by(side=side, **where)
+        .options(selectinload(MatchFeedback.solution), selectinload(MatchFeedback.challenge))
+    )
     key = "solution_id" if "challenge_id" in where else "challenge_id"
     return {getattr(f, key): f for f in session.scalars(statement)}
 

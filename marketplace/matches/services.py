@@ -16,14 +16,12 @@ from marketplace.accounts import policy
 from marketplace.accounts.models import User
 from marketplace.db import get_by_id, utcnow
 from marketplace.errors import Conflict, Forbidden, NotFound
-from marketplace.matches import lifecycle
+from marketplace.matches import candidates, lifecycle, ranking
 from marketplace.matches.embedding import current_embedder
 from marketplace.matches.models import DocumentKind, FeedbackSide, FeedbackStatus, MatchFeedback
-from marketplace.matches.queries import open_challenge_candidates, solution_candidates
 from marketplace.notifications.services import members_with_roles, notify
 from marketplace.solutions.models import Solution
 from marketplace.validation import FieldErrors, clean_choice, clean_text
-from matching import adapter
 
 REASON_LENGTH = 2000
 LOST_RACE = "Someone else decided on this fit meanwhile. Reload to see their decision."
@@ -104,35 +102,51 @@ def _pair(session, actor, challenge_id, solution_id, side) -> tuple[Challenge, S
     return challenge, solution
 
 
-def _current_fit(session, challenge, solution, side) -> adapter.Fit | None:
+def _current_fit(session, challenge, solution, side) -> ranking.Fit | None:
     """The engine's view of the pair as the deciding side's page showed it (the same
     candidates, dismissed ones left out), kept with the decision as a label."""
     decided = sa.select(MatchFeedback).filter_by(side=side, status=FeedbackStatus.DISMISSED)
     if side == FeedbackSide.SERVICE:
-        dismissed = {
-            f.solution_id for f in session.scalars(decided.filter_by(challenge_id=challenge.id))
-        }
-        candidates = (solution_candidates(session) - dismissed) | {solution.id}
-        query, kind, target = challenge, DocumentKind.SOLUTION, solution.id
+        dismissed = session.scalars(
+            decided.with_only_columns(MatchFeedback.solution_id).filter_by(
+                challenge_id=challenge.id
+            )
+        ).all()
+        rule, query, kind, target = (
+            candidates.published_solutions,
+            challenge,
+            DocumentKind.SOLUTION,
+            solution.id,
+        )
     else:
-        dismissed = {
-            f.challenge_id for f in session.scalars(decided.filter_by(solution_id=solution.id))
-        }
-        candidates = (open_challenge_candidates(session) - dismissed) | {challenge.id}
-        query, kind, target = solution, DocumentKind.CHALLENGE, challenge.id
-    return adapter.fit_of(session, current_embedder(), query, kind, candidates, target)
+        dismissed = session.scalars(
+            decided.with_only_columns(MatchFeedback.challenge_id).filter_by(solution_id=solution.id)
+        ).all()
+        rule, query, kind, target = (
+            candidates.open_challenges,
+            solution,
+            DocumentKind.CHALLENGE,
+            challenge.id,
+        )
+
+    def allowed(engine):
+        return candidates.including(
+            engine, candidates.excluding(engine, rule(engine), dismissed), [target]
+        )
+
+    return ranking.fit_of(session, current_embedder(), query, kind, allowed, target)
 
 
 def tell_owners_of_top_fits(session: Session, challenge: Challenge) -> int:
     """Innovators whose published solution is among a newly published challenge's best fits
     hear about it in the app: one notice per person, naming every solution of theirs that fits.
     Weak fits are not announced: a notice should be worth reading."""
-    fits = adapter.rank(
+    fits = ranking.rank(
         session,
         current_embedder(),
         challenge,
         DocumentKind.SOLUTION,
-        solution_candidates(session),
+        candidates.published_solutions,
         k=NOTIFY_TOP,
     )
     fitting: dict[User, list[str]] = {}

@@ -15,13 +15,14 @@ from marketplace.accounts.models import Role
 from marketplace.app import create_app
 from marketplace.config import ConfigError
 from marketplace.db import utcnow
-from marketplace.matches import indexing, queries
+from marketplace.extensions import db
+from marketplace.matches import indexing, live, queries, vectors
 from marketplace.matches.embedding import current_embedder
 from marketplace.matches.models import DocumentKind, IndexedDocument, StoredVector
 from marketplace.notifications.models import Notification
 from marketplace.solutions import services as solution_services
 from marketplace.solutions.models import Solution
-from matching import adapter
+from matching import store
 from matching.fake import HashingEmbedder
 from tests import factories
 from tests.conftest import TEST_CONFIG
@@ -70,10 +71,10 @@ def test_unchanged_text_is_never_encoded_again(session):
     embedder = CountingEmbedder()
     objects = session.scalars(sa.select(Solution)).all()
 
-    initial = adapter.index(session, embedder, objects)
-    again = adapter.index(session, embedder, objects)
+    initial = vectors.index(session, embedder, objects)
+    again = vectors.index(session, embedder, objects)
     first.description = "A different description of what the sensor does at night."
-    changed = adapter.index(session, embedder, objects)
+    changed = vectors.index(session, embedder, objects)
 
     assert (initial.encoded, initial.unchanged) == (2, 0) and initial.texts > 0
     assert (again.encoded, again.unchanged, again.texts) == (0, 2, 0)
@@ -114,7 +115,7 @@ def test_another_processs_writes_are_seen_without_a_restart(app, session):
     engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     with Session(bind=engine) as other:
         sensor = other.get(Solution, sensor_id)
-        adapter.index(other, current_embedder(), [sensor])
+        vectors.index(other, current_embedder(), [sensor])
         sensor.published_at = utcnow()
         other.commit()
     engine.dispose()
@@ -219,3 +220,27 @@ def test_a_queue_that_cannot_be_reached_does_not_undo_the_change(app, session, q
 
     assert session.get(Solution, solution.id).status == "published"
     assert _stored(session) == 0  # waits for `marketplace matching reindex`
+
+
+def test_reindex_encodes_only_what_changed_and_leaves_a_snapshot_for_new_workers(
+    app, session, queued
+):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # the job is lost: nothing encodes it
+    lost = factories.create_solution(**FALLS_SENSOR)
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    app.config["MATCHING_QUEUE"] = None
+    factories.create_solution(**ROTA_APP)  # encoded inline
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["matching", "reindex"])
+    second = runner.invoke(args=["matching", "reindex"])
+
+    assert first.exit_code == 0, first.output
+    assert "Solutions: 1 encoded, 1 unchanged" in first.output
+    assert "Solutions: 0 encoded, 2 unchanged (0 passages" in second.output
+    assert "Solution index: 2 documents" in second.output
+    index = live.live_index(app, db.engine, current_embedder(), DocumentKind.SOLUTION)
+    assert store.read_meta(index.folder)["generation"] == index.held.generation
+    assert _stored(session) == 2 and lost.id in {
+        row.object_id for row in session.scalars(sa.select(IndexedDocument))
+    }

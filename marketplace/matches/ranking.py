@@ -1,0 +1,200 @@
+"""The engine's matches as fits a service lead can read: a band, the closest pair of sentences,
+shared words, themes and maturity. Only the fits shown are explained, from their stored
+sentences and their rows, read for them alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session, selectinload
+
+from challenges.models import STAGE_LABELS, Challenge
+from marketplace.matches import vectors
+from marketplace.matches.documents import (
+    WANTED_MATURITY,
+    document_for,
+    model_of,
+    reason_sentences,
+)
+from marketplace.matches.live import live_index
+from marketplace.matches.models import DocumentKind
+from marketplace.solutions.models import Maturity, Solution
+from matching.documents import Document
+from matching.embedders import Embedder
+from matching.engine import Engine, Match, maturity_gap
+
+QUOTE_LENGTH = 280
+BANDS = ("strong", "good", "possible")
+SMALL_POOL = 5  # below this many candidates, standing among them says little
+TELLING_WORDS = 6
+
+Allowed = Callable[[Engine], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """Why a fit was ranked where it is, in words a service lead can check for themselves."""
+
+    query_sentence: str | None  # from the document we ranked for
+    match_sentence: str | None  # from the document ranked
+    sentence_similarity: float | None
+    shared_terms: list[str]
+    themes: list[str]
+    maturity: str | None
+
+
+@dataclass(frozen=True)
+class Fit:
+    object_id: int
+    score: float
+    band: str
+    components: dict[str, float]
+    reasons: Reasons
+
+
+def engine_for(session: Session, embedder: Embedder, kind: DocumentKind) -> Engine:
+    """This process's index of ``kind``, caught up with the change feed."""
+    bind = session.get_bind()
+    return live_index(current_app, bind, embedder, kind).engine(bind)
+
+
+def band(match: Match, pool: int) -> str:
+    """A band rather than a bare number. The cosine says whether the texts are about the same
+    thing at all; the blended score says how far a fit stands out from the other candidates,
+    which only means something when there are enough of them."""
+    dense = match.components["dense"]
+    stands_out = pool < SMALL_POOL
+    if dense >= 0.55 and (stands_out or match.score >= 1.0):
+        return "strong"
+    if dense >= 0.4 and (stands_out or match.score >= 0.5):
+        return "good"
+    return "possible"
+
+
+def rank(
+    session: Session,
+    embedder: Embedder,
+    query: Challenge | Solution,
+    kind: DocumentKind,
+    allowed: Allowed,
+    k: int = 10,
+) -> list[Fit]:
+    """The k best ``kind`` documents for ``query`` among those ``allowed`` lets through."""
+    engine = engine_for(session, embedder, kind)
+    mask = allowed(engine)
+    pool = int(engine.candidates(None, mask).size)
+    if not pool:
+        return []
+    document = document_for(query)
+    passages, sentences = vectors.query_vectors(session, embedder, query)
+    matches = engine.rank(document, k=k, query_vectors=passages, allowed=mask)
+    return _explained(session, engine, embedder, kind, query, sentences, matches, pool)
+
+
+def fit_of(
+    session: Session,
+    embedder: Embedder,
+    query: Challenge | Solution,
+    kind: DocumentKind,
+    allowed: Allowed,
+    target: int,
+) -> Fit | None:
+    """One candidate's fit as it stands among those allowed, explained for it alone."""
+    engine = engine_for(session, embedder, kind)
+    mask = allowed(engine)
+    document = document_for(query)
+    passages, sentences = vectors.query_vectors(session, embedder, query)
+    match = engine.match_of(document, str(target), allowed=mask, query_vectors=passages)
+    if match is None:
+        return None
+    pool = int(engine.candidates(None, mask).size)
+    [fit] = _explained(session, engine, embedder, kind, query, sentences, [match], pool)
+    return fit
+
+
+def _explained(session, engine, embedder, kind, query, sentence_vectors, matches, pool):
+    document = document_for(query)
+    ids = [int(m.id) for m in matches]
+    table = model_of(kind)
+    others = {
+        o.id: o
+        for o in session.scalars(
+            sa.select(table).where(table.id.in_(ids)).options(selectinload(table.themes))
+        )
+    }
+    their_sentences = vectors.sentence_vectors(session, embedder.name, kind, ids)
+    query_sentences = reason_sentences(document)
+    query_themes = {str(t.id): t.name for t in query.themes}
+    fits = []
+    for match in matches:
+        other = others[int(match.id)]
+        other_document = document_for(other)
+        said, said_vectors = their_sentences.get(other.id, ([], np.zeros((0, 0), np.float32)))
+        quoted = _closest_sentences(query_sentences, sentence_vectors, said, said_vectors)
+        fits.append(
+            Fit(
+                object_id=other.id,
+                score=match.score,
+                band=band(match, pool),
+                components=match.components,
+                reasons=Reasons(
+                    *quoted,
+                    shared_terms=engine.lexical.shared_terms(
+                        document.full_text, other_document.full_text
+                    ),
+                    themes=sorted(
+                        name
+                        for theme_id, name in query_themes.items()
+                        if theme_id in other_document.themes
+                    ),
+                    maturity=maturity_reason(document, other_document),
+                ),
+            )
+        )
+    return fits
+
+
+def _closest_sentences(sentences, sentence_vectors, their_sentences, their_vectors):
+    if not (len(sentence_vectors) and len(their_vectors)):
+        return None, None, None
+    pairs = sentence_vectors @ their_vectors.T
+    # Short lines ("Ward nurses.") match each other readily but explain little.
+    pairs[~_telling(sentences), :] -= 2.0
+    pairs[:, ~_telling(their_sentences)] -= 2.0
+    mine, theirs = np.unravel_index(int(pairs.argmax()), pairs.shape)
+    similarity = round(float(sentence_vectors[mine] @ their_vectors[theirs]), 3)
+    return quote(sentences[mine]), quote(their_sentences[theirs]), similarity
+
+
+def _telling(sentences: list[str]) -> np.ndarray:
+    """Sentences long enough to explain a match; all of them if none is."""
+    long_enough = np.array([len(s.split()) >= TELLING_WORDS for s in sentences], dtype=bool)
+    return long_enough if long_enough.any() else np.ones(len(sentences), dtype=bool)
+
+
+def quote(text: str) -> str:
+    """A sentence short enough to read at a glance, cut at a word boundary."""
+    text = " ".join(text.split())
+    if len(text) <= QUOTE_LENGTH:
+        return text
+    return text[:QUOTE_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+WANTED_LABELS = {value: STAGE_LABELS[stage] for stage, value in WANTED_MATURITY.items()}
+
+
+def maturity_reason(query: Document, other: Document) -> str | None:
+    gap = maturity_gap(query, other)
+    if gap is None:
+        return None
+    challenge, solution = (other, query) if query.kind == "solution" else (query, other)
+    wanted = WANTED_LABELS[challenge.maturity].lower()
+    offered = Maturity(solution.maturity).label.lower()
+    if gap <= 0:
+        return f"The service wants: {wanted}. The solution is at “{offered}”, which meets it."
+    stages = "one stage" if gap == 1 else f"{gap} stages"
+    return f"The service wants: {wanted}. The solution is at “{offered}”, {stages} short of it."
