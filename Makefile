@@ -11,7 +11,7 @@ SWAGGER := node_modules/swagger-ui-dist
 # Server on which `make test-postgres` creates (and afterwards drops) a throw-away database.
 TEST_POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-postgres lint check-migrations install browser constraints bench clean
+.PHONY: run test test-postgres lint check-migrations install browser constraints bench bench-scale clean
 
 run: install
 	$(BIN)/marketplace db upgrade
@@ -39,6 +39,11 @@ check-migrations: install
 # cores; figures printed and written to bench/results/latest.json.
 bench: install
 	$(BIN)/python bench/run_matching.py
+
+# Matching at 1k, 10k and 100k solutions through the app and gunicorn, on scratch PostgreSQL
+# databases (BENCH_POSTGRES_SERVER): under 30 minutes here; writes bench/results/scale.json.
+bench-scale: install
+	$(BIN)/python bench/bench_scale.py $(if $(SIZES),--sizes $(SIZES))
 
 install: $(VENV)/.installed $(VENDOR)/.copied
 

@@ -158,8 +158,7 @@ def similar_challenges(session: Session, challenge: Challenge, k: int = 3) -> li
         ),
         k=k,
     )
-    close = [f for f in fits if f.components["dense"] >= SIMILAR_COSINE]
-    return [FitRow(f, session.get(Challenge, f.object_id), None) for f in close]
+    return [FitRow(f, other, None) for f, other in fits if f.components["dense"] >= SIMILAR_COSINE]
 
 
 def _ranked(session, query, kind, allowed, decisions, k) -> Fits:
@@ -172,10 +171,7 @@ def _ranked(session, query, kind, allowed, decisions, k) -> Fits:
         lambda engine: candidates.excluding(engine, allowed(engine), dismissed),
         k=k,
     )
-    table = model_of(kind)
-    rows = [
-        FitRow(fit, session.get(table, fit.object_id), decisions.get(fit.object_id)) for fit in fits
-    ]
+    rows = [FitRow(fit, other, decisions.get(fit.object_id)) for fit, other in fits]
     # Decisions on what has since been withdrawn or closed are no longer shown.
     shown = "published" if kind == DocumentKind.SOLUTION else "open"
     decided = sorted(

@@ -82,8 +82,9 @@ def rank(
     kind: DocumentKind,
     allowed: Allowed,
     k: int = 10,
-) -> list[Fit]:
-    """The k best ``kind`` documents for ``query`` among those ``allowed`` lets through."""
+) -> list[tuple[Fit, Challenge | Solution]]:
+    """The k best ``kind`` documents for ``query`` among those ``allowed`` lets through, each
+    with its object (loaded with its themes, in one query for all of them)."""
     engine = engine_for(session, embedder, kind)
     mask = allowed(engine)
     pool = int(engine.candidates(None, mask).size)
@@ -112,7 +113,7 @@ def fit_of(
     if match is None:
         return None
     pool = int(engine.candidates(None, mask).size)
-    [fit] = _explained(session, engine, embedder, kind, query, sentences, [match], pool)
+    [(fit, _other)] = _explained(session, engine, embedder, kind, query, sentences, [match], pool)
     return fit
 
 
@@ -136,23 +137,26 @@ def _explained(session, engine, embedder, kind, query, sentence_vectors, matches
         said, said_vectors = their_sentences.get(other.id, ([], np.zeros((0, 0), np.float32)))
         quoted = _closest_sentences(query_sentences, sentence_vectors, said, said_vectors)
         fits.append(
-            Fit(
-                object_id=other.id,
-                score=match.score,
-                band=band(match, pool),
-                components=match.components,
-                reasons=Reasons(
-                    *quoted,
-                    shared_terms=engine.lexical.shared_terms(
-                        document.full_text, other_document.full_text
+            (
+                Fit(
+                    object_id=other.id,
+                    score=match.score,
+                    band=band(match, pool),
+                    components=match.components,
+                    reasons=Reasons(
+                        *quoted,
+                        shared_terms=engine.lexical.shared_terms(
+                            document.full_text, other_document.full_text
+                        ),
+                        themes=sorted(
+                            name
+                            for theme_id, name in query_themes.items()
+                            if theme_id in other_document.themes
+                        ),
+                        maturity=maturity_reason(document, other_document),
                     ),
-                    themes=sorted(
-                        name
-                        for theme_id, name in query_themes.items()
-                        if theme_id in other_document.themes
-                    ),
-                    maturity=maturity_reason(document, other_document),
                 ),
+                other,
             )
         )
     return fits

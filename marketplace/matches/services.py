@@ -150,10 +150,9 @@ def tell_owners_of_top_fits(session: Session, challenge: Challenge) -> int:
         k=NOTIFY_TOP,
     )
     fitting: dict[User, list[str]] = {}
-    for fit in fits:
+    for fit, solution in fits:
         if fit.band == "possible":
             continue
-        solution = session.get(Solution, fit.object_id)
         for person in members_with_roles(session, solution.organisation_id, policy.SOLUTION_ROLES):
             fitting.setdefault(person, []).append(f"“{solution.title}” ({fit.band} fit)")
     link = f"/challenges/{challenge.id}"  # a path, not url_for: a queue worker has no request
