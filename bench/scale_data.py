@@ -298,6 +298,9 @@ def seed(session, n_solutions: int, n_challenges: int, model: str, seed_value: i
                 )
             )
     session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        with session.get_bind().connect() as connection:  # statistics, as a live database has
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
     return people
 
 

@@ -67,6 +67,7 @@ class BM25:
         self.stale = np.zeros(n, dtype=bool)  # slots whose base row is superseded
         self.tail: dict[int, dict[int, int]] = {}
         self.tail_postings = _empty_postings(n)
+        self._corpus = None
 
     @classmethod
     def from_parts(cls, vocabulary: list[str], base: sparse.csr_matrix, lengths, live) -> BM25:
@@ -81,6 +82,7 @@ class BM25:
         self.stale = np.zeros(base.shape[1], dtype=bool)
         self.tail = {}
         self.tail_postings = _empty_postings(base.shape[1])
+        self._corpus = None
         return self
 
     def parts(self) -> tuple[list[str], sparse.csr_matrix, np.ndarray, np.ndarray]:
@@ -116,6 +118,7 @@ class BM25:
         twin.stale = self.stale.copy()
         twin.tail = dict(self.tail)
         twin.tail_postings = self.tail_postings
+        twin._corpus = None
         return twin
 
     # --- changes ---------------------------------------------------------------------------
@@ -136,6 +139,7 @@ class BM25:
         self.lengths[slot] = sum(counts.values())
         self.live[slot] = True
         self.stale[slot] = True
+        self._corpus = None
 
     def remove(self, slot: int) -> None:
         self._forget(slot)
@@ -143,6 +147,7 @@ class BM25:
         self.stale[slot] = True
         self.live[slot] = False
         self.lengths[slot] = 0
+        self._corpus = None
 
     def finish(self) -> None:
         """Rebuild the tail's postings after a batch of changes."""
@@ -193,15 +198,13 @@ class BM25:
         weighted = Counter(
             t for t in (self.vocabulary.get(w) for w in analyse(query)) if t is not None
         )
-        n = int(self.live.sum())
+        n, norm = self._statistics()
         if not weighted or n == 0:
             return scores
         terms = np.fromiter(weighted.keys(), np.int64, len(weighted))
         repeats = np.fromiter(weighted.values(), np.float64, len(weighted))
         frequency = self.frequency[terms]
         idf = np.log1p((n - frequency + 0.5) / (frequency + 0.5)) * repeats
-        average = max(self.lengths[self.live].mean(), 1e-9)
-        norm = K1 * (1 - B + B * self.lengths / average)
         total = np.zeros(self.n_slots, dtype=np.float64)
         for postings, ignore in ((self.base, self.stale), (self.tail_postings, None)):
             within = terms < postings.shape[0]  # terms first seen after these postings
@@ -220,8 +223,17 @@ class BM25:
         scores[:] = total
         return scores
 
+    def _statistics(self) -> tuple[int, np.ndarray]:
+        """Documents in the corpus, and each slot's length normalisation (k1 scaled by its
+        length against the average): worked out once per state of the corpus."""
+        if self._corpus is None:
+            n = int(self.live.sum())
+            average = max(float(self.lengths[self.live].mean()), 1e-9) if n else 1.0
+            self._corpus = (n, K1 * (1 - B + B * self.lengths / average))
+        return self._corpus
+
     def idf(self, term: int) -> float:
-        n = int(self.live.sum())
+        n = self._statistics()[0]
         frequency = self.frequency[term]
         return float(np.log1p((n - frequency + 0.5) / (frequency + 0.5)))
 

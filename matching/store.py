@@ -3,8 +3,9 @@
 A saved engine is plain NumPy files and JSON, written to a temporary folder and renamed into
 place, so a reader never sees half a snapshot. The manifest records each file's SHA-256: a file
 that does not match (a torn copy, a disk error, an edit) makes ``load`` refuse the whole
-snapshot with ``BadSnapshot`` rather than rank with it. Every process that maps the same matrix
-file shares its pages through the operating system's cache.
+snapshot with ``BadSnapshot`` rather than rank with it. Every process that maps the same files
+(the passage matrix and the lexical postings) shares their pages through the operating
+system's cache.
 """
 
 from __future__ import annotations
@@ -121,8 +122,14 @@ def _assemble(folder, manifest, embedder, weights) -> Engine:
     n = manifest["slots"]
     if len(ids) != n:
         raise ValueError("ids and slots disagree")
+    # The postings' entries stay memory-mapped too (SciPy keeps them as views), so the biggest
+    # lexical arrays are shared between workers like the passage matrix.
     postings = sparse.csr_matrix(
-        (array("postings_data"), array("postings_indices"), array("postings_indptr")),
+        (
+            array("postings_data", mmap=True),
+            array("postings_indices", mmap=True),
+            array("postings_indptr"),
+        ),
         shape=(len(vocabulary), n),
     )
     lexical = BM25.from_parts(vocabulary, postings, array("lengths"), array("lexical_live"))

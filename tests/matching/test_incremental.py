@@ -115,3 +115,28 @@ def test_filters_are_kept_per_slot_and_survive_a_save(tmp_path):
     assert [m.id for m in loaded.rank(QUERIES[0], k=5, allowed=allowed)] == ["asthma", "new"] or {
         m.id for m in loaded.rank(QUERIES[0], k=5, allowed=allowed)
     } == {"asthma", "new"}
+
+
+def test_the_big_arrays_of_a_loaded_engine_are_shared_maps_of_its_files(tmp_path):
+    embedder = HashingEmbedder()
+    folder = store.save(Engine(CORPUS, embedder), tmp_path / "snap", {})
+
+    loaded, _ = store.load(folder, embedder)
+
+    for array, name in (
+        (loaded.index.vectors, "passages"),
+        (loaded.lexical.base.data, "postings_data"),
+        (loaded.lexical.base.indices, "postings_indices"),
+    ):
+        mapped = np.load(folder / f"{name}.npy", mmap_mode="r")
+        assert _maps_a_file(array), name
+        assert not array.flags.writeable, name
+        assert np.array_equal(array, mapped), name
+
+
+def _maps_a_file(array) -> bool:
+    while array is not None:
+        if isinstance(array, np.memmap):
+            return True
+        array = getattr(array, "base", None)
+    return False
