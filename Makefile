@@ -11,7 +11,7 @@ SWAGGER := node_modules/swagger-ui-dist
 # Server on which `make test-postgres` creates (and afterwards drops) a throw-away database.
 TEST_POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-postgres lint check-migrations install browser constraints bench bench-scale clean
+.PHONY: run test test-postgres lint check-migrations install browser constraints bench bench-scale bench-ann clean
 
 run: install
 	$(BIN)/marketplace db upgrade
@@ -44,6 +44,12 @@ bench: install
 # databases (BENCH_POSTGRES_SERVER): under 30 minutes here; writes bench/results/scale.json.
 bench-scale: install
 	$(BIN)/python bench/bench_scale.py $(if $(SIZES),--sizes $(SIZES))
+
+# Exact scan against FAISS IVF and HNSW at 100k and 1M generated passages (about ten minutes);
+# writes bench/results/ann.json. FAISS is installed for this benchmark only.
+bench-ann: install
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python bench/bench_ann.py
 
 install: $(VENV)/.installed $(VENDOR)/.copied
 

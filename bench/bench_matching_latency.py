@@ -80,7 +80,26 @@ def main() -> dict:
             f"{row['n']:>7} passages: engine {row['engine_ms']:.3f} ms, "
             f"bare NumPy {row['numpy_ms']:.3f} ms, ratio {row['ratio']:.2f}"
         )
-    return {**rows[-1], "sizes": rows}
+    product = _product_path()
+    for size, figures in product.items():
+        print(
+            f"{size:>7} solutions, the product's fits page (make bench-scale): p95 "
+            f"{figures['fits_page_p95_ms']} ms, {figures['fits_ratio_p95']}× a bare scan"
+        )
+    return {**rows[-1], "sizes": rows, "product_path": product}
+
+
+def _product_path() -> dict:
+    """What a fits request costs through the app, from the last `make bench-scale`."""
+    scale = Path(__file__).resolve().parent / "results" / "scale.json"
+    if not scale.exists():
+        return {}
+    wanted = ("bare_scan_p50_ms", "fits_page_p95_ms", "fits_ratio_p95")
+    return {
+        size: {name: figures[name] for name in wanted}
+        for size, figures in json.loads(scale.read_text()).items()
+        if size.isdigit() and all(name in figures for name in wanted)
+    }
 
 
 if __name__ == "__main__":

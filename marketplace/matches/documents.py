@@ -131,7 +131,24 @@ def build(kind: DocumentKind, row, theme_ids: Iterable[int]) -> Document:
 
 def content_hash(document: Document) -> str:
     """Of the text the vectors are made from; themes, maturity and status are read fresh."""
-    return hashlib.sha256(f"{document.title}\x1f{document.text}".encode()).hexdigest()
+    return text_hash(document.title, document.text)
+
+
+def text_hash(title: str, text: str) -> str:
+    return hashlib.sha256(f"{title}\x1f{text}".encode()).hexdigest()
+
+
+def hashed_texts(kind: DocumentKind) -> list:
+    """The columns ``row_hash`` reads: the id, the title and the text, nothing else."""
+    table = model_of(kind)
+    names = CHALLENGE_TEXT if kind == DocumentKind.CHALLENGE else SOLUTION_TEXT
+    return [table.id, table.title, *(getattr(table, name) for name in names)]
+
+
+def row_hash(row) -> str:
+    """``content_hash`` of a row of ``hashed_texts``, without building a document."""
+    _id, title, *parts = row
+    return text_hash(title, "\n".join(p for p in parts if p))
 
 
 def reason_sentences(document: Document) -> list[str]:

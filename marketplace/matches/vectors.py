@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session, selectinload
 from challenges.models import Challenge
 from marketplace.db import utcnow
 from marketplace.matches.documents import (
-    build,
     content_hash,
     document_for,
+    hashed_texts,
     indexable,
     kind_of,
     model_of,
     reason_sentences,
-    text_columns,
+    row_hash,
 )
 from marketplace.matches.models import DocumentKind, IndexedDocument, StoredVector, VectorUnit
 from marketplace.solutions.models import Solution
@@ -123,10 +123,10 @@ def reindex(
     criteria = indexable(kind).whereclause
     changed, total = [], 0
     for row in session.execute(
-        sa.select(*text_columns(kind)).where(criteria).order_by(table.id)
+        sa.select(*hashed_texts(kind)).where(criteria).order_by(table.id)
     ).yield_per(BATCH):
         total += 1
-        if force or stored.get(row.id) != content_hash(build(kind, row, ())):
+        if force or stored.get(row.id) != row_hash(row):
             changed.append(row.id)
     texts = 0
     for start in range(0, len(changed), BATCH):
