@@ -99,11 +99,11 @@ class LiveIndex:
                 owners=np.repeat(np.arange(len(rows)), [len(row.vectors) for row in rows]),
                 keep_texts=False,
             )
-            store.save(engine, self.folder, self._meta(at.epoch, at.generation))
-            try:  # the saved copy, memory-mapped, rather than this process's own
+            try:  # then use the saved copy, memory-mapped, rather than this process's own
+                store.save(engine, self.folder, self._meta(at.epoch, at.generation))
                 engine, _ = store.load(self.folder, self.embedder)
-            except store.BadSnapshot:
-                log.exception("The snapshot just saved could not be read back")
+            except (OSError, store.BadSnapshot):
+                log.exception("Could not save the %s index snapshot", self.kind.value)
             return Held(engine, at.epoch, at.generation, source="rows")
 
     def _usable_snapshot(self, at: feed.Position):
@@ -179,9 +179,16 @@ class LiveIndex:
 
     @contextmanager
     def _file_lock(self) -> Iterator[None]:
-        """Serialises builds and saves between the processes of one machine."""
-        self.folder.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.folder.parent / f"{self.folder.name}.lock", "w") as handle:
+        """Serialises builds and saves between the processes of one machine. Without a folder
+        to keep snapshots in, each process works from memory alone (and says so)."""
+        try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.folder.parent / f"{self.folder.name}.lock", "w")  # noqa: SIM115
+        except OSError as error:
+            log.warning("No snapshots for the %s index: %s", self.kind.value, error)
+            yield
+            return
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

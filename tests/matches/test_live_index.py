@@ -360,3 +360,19 @@ def test_edits_committed_in_parallel_all_reach_a_reader_that_polls_meanwhile(app
         scores = engine.lexical.scores(word)
         assert scores[engine.positions[str(solution_id)]] > 0, word
         assert int((scores > 0).sum()) == 1
+
+
+def test_a_snapshot_folder_that_cannot_be_written_still_ranks_from_memory(
+    app, session, lead, challenge, tmp_path
+):
+    factories.create_solution(**FALLS_SENSOR)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the snapshots should go")
+    app.config["MATCHING_INDEX_DIR"], folder = str(blocked), app.config["MATCHING_INDEX_DIR"]
+    app.extensions.pop("matching_indexes", None)
+    try:
+        assert _ranked(session, lead, challenge) == ["FallAlert home sensor"]
+        assert _held(app).source == "rows"
+    finally:
+        app.config["MATCHING_INDEX_DIR"] = folder
+        app.extensions.pop("matching_indexes", None)
