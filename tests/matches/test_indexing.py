@@ -11,7 +11,7 @@ from redis import Redis
 from rq import SimpleWorker
 from sqlalchemy.orm import Session
 
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Role, User
 from marketplace.app import create_app
 from marketplace.config import ConfigError
 from marketplace.db import utcnow
@@ -244,3 +244,22 @@ def test_reindex_encodes_only_what_changed_and_leaves_a_snapshot_for_new_workers
     assert _stored(session) == 2 and lost.id in {
         row.object_id for row in session.scalars(sa.select(IndexedDocument))
     }
+
+
+def test_fits_say_how_many_new_candidates_wait_for_the_worker(app, session, queued):
+    lead = factories.create_user(role=Role.SERVICE_LEAD)
+    app.config["MATCHING_QUEUE"] = None
+    challenge = factories.create_challenge(lead, status="open", **FALLS_NEED)
+    app.config["MATCHING_QUEUE"] = queued
+    factories.create_solution(**FALLS_SENSOR)
+    factories.create_solution(**ROTA_APP)
+
+    lead_id, challenge_id = lead.id, challenge.id
+    before = queries.fits_for_challenge(session, lead, challenge_id)[1]
+    assert (len(before.rows), before.waiting) == (0, 2)
+
+    SimpleWorker([indexing.queue()], connection=indexing.queue().connection).work(burst=True)
+    lead = session.get(User, lead_id)  # the worker's transaction ended this session
+    after = queries.fits_for_challenge(session, lead, challenge_id)[1]
+
+    assert (len(after.rows), after.waiting) == (2, 0)
