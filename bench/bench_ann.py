@@ -7,8 +7,10 @@ weighing half as much as the other) plus noise, as a text is mostly about one su
 about another. Uniform random vectors in 384 dimensions have no neighbours worth the name and
 make every approximate index look worse than on real text; single tight clusters make it look
 better. Queries come from the same distribution. Recall on the real model's vectors may differ:
-measure again on them before switching. `make bench-ann` writes `bench/results/ann.json`; FAISS (`faiss-cpu`) is
-a benchmark-only dependency, installed by that target.
+measure again on them before switching.
+
+`make bench-ann` writes `bench/results/ann.json`; FAISS (`faiss-cpu`) is a benchmark-only
+dependency, installed by that target.
 """
 
 from __future__ import annotations
