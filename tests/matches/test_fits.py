@@ -38,16 +38,6 @@ ROTA_APP = dict(
 )
 
 
-@pytest.fixture
-def lead(session):
-    return factories.create_user(role=Role.SERVICE_LEAD)
-
-
-@pytest.fixture
-def challenge(lead):
-    return factories.create_challenge(lead, status="open", **FALLS_NEED)
-
-
 def test_the_fitting_solution_ranks_first_with_reasons_from_both_texts(session, lead):
     sensor = factories.create_solution(**FALLS_SENSOR)
     factories.create_solution(**ROTA_APP)

@@ -47,16 +47,6 @@ def _generation(session) -> int:
     return session.scalar(sa.select(MatchingFeed.generation)) or 0
 
 
-@pytest.fixture
-def lead(session):
-    return factories.create_user(role=Role.SERVICE_LEAD)
-
-
-@pytest.fixture
-def challenge(lead):
-    return factories.create_challenge(lead, status="open", **FALLS_NEED)
-
-
 def _ranked(session, lead, challenge) -> list[str]:
     return [r.other.title for r in queries.fits_for_challenge(session, lead, challenge.id)[1].rows]
 
