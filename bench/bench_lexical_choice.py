@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,8 +91,8 @@ def quality(engine: sa.Engine) -> dict:
 
 
 def speed(n: int) -> dict:
-    with scratch_database() as url:
-        app = create_app(_config(url, str(ROOT / "instance" / "bench-lexical")))
+    with scratch_database() as url, tempfile.TemporaryDirectory() as index_dir:
+        app = create_app(_config(url, index_dir))
         with app.app_context():
             upgrade()
             scale_data.seed(db.session, n, CHALLENGES, current_embedder().name)
