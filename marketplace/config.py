@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,15 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 class ConfigError(RuntimeError):
     """The environment does not describe a safe, runnable configuration."""
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: str) -> int:
+    """A setting that must be a whole number of at least 1; anything else stops start-up with
+    its name rather than failing later, deep in a request."""
+    text = env.get(name, default).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def _default_database_url() -> str:
@@ -51,7 +61,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         # Where the matching index's snapshots are kept, shared by the processes of a machine.
         "MATCHING_INDEX_DIR": env.get("MATCHING_INDEX_DIR") or str(INSTANCE_DIR / "matching"),
         # A process saves a fresh snapshot after applying this many changed documents.
-        "MATCHING_SNAPSHOT_EVERY": int(env.get("MATCHING_SNAPSHOT_EVERY", "1000")),
+        "MATCHING_SNAPSHOT_EVERY": _whole_number(env, "MATCHING_SNAPSHOT_EVERY", "1000"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "SESSION_COOKIE_SECURE": environment not in {"development", "test"},
         "SESSION_COOKIE_HTTPONLY": True,

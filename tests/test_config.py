@@ -49,3 +49,14 @@ def test_production_settings_are_secure():
 )
 def test_database_urls_use_psycopg_3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many", "1e3", "", "<script>"])
+def test_a_snapshot_interval_that_is_not_a_whole_number_stops_start_up_naming_it(value):
+    with pytest.raises(ConfigError, match="MATCHING_SNAPSHOT_EVERY must be a whole number"):
+        from_environment({"MATCHING_SNAPSHOT_EVERY": value})
+
+
+def test_the_snapshot_interval_is_read_from_the_environment():
+    assert from_environment({})["MATCHING_SNAPSHOT_EVERY"] == 1000
+    assert from_environment({"MATCHING_SNAPSHOT_EVERY": " 250 "})["MATCHING_SNAPSHOT_EVERY"] == 250

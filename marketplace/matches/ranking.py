@@ -91,9 +91,9 @@ def rank(
     if not pool:
         return []
     document = document_for(query)
-    passages, sentences = vectors.query_vectors(session, embedder, query)
+    passages, sentences = vectors.query_vectors(session, embedder, query, document)
     matches = engine.rank(document, k=k, query_vectors=passages, allowed=mask)
-    return _explained(session, engine, embedder, kind, query, sentences, matches, pool)
+    return _explained(session, engine, embedder, kind, query, document, sentences, matches, pool)
 
 
 def fit_of(
@@ -108,17 +108,18 @@ def fit_of(
     engine = engine_for(session, embedder, kind)
     mask = allowed(engine)
     document = document_for(query)
-    passages, sentences = vectors.query_vectors(session, embedder, query)
+    passages, sentences = vectors.query_vectors(session, embedder, query, document)
     match = engine.match_of(document, str(target), allowed=mask, query_vectors=passages)
     if match is None:
         return None
     pool = int(engine.candidates(None, mask).size)
-    [(fit, _other)] = _explained(session, engine, embedder, kind, query, sentences, [match], pool)
+    [(fit, _other)] = _explained(
+        session, engine, embedder, kind, query, document, sentences, [match], pool
+    )
     return fit
 
 
-def _explained(session, engine, embedder, kind, query, sentence_vectors, matches, pool):
-    document = document_for(query)
+def _explained(session, engine, embedder, kind, query, document, sentence_vectors, matches, pool):
     ids = [int(m.id) for m in matches]
     table = model_of(kind)
     others = {

@@ -24,6 +24,7 @@ from marketplace.matches.documents import (
 )
 from marketplace.matches.models import DocumentKind, IndexedDocument, StoredVector, VectorUnit
 from marketplace.solutions.models import Solution
+from matching.documents import Document
 from matching.embedders import Embedder
 from matching.engine import encode, split_document
 
@@ -167,11 +168,13 @@ def sentence_vectors(
     }
 
 
-def query_vectors(session: Session, embedder: Embedder, obj) -> tuple[np.ndarray, np.ndarray]:
+def query_vectors(
+    session: Session, embedder: Embedder, obj, document: Document | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The object's passage and sentence vectors: the stored ones when they are current,
     otherwise encoded now and not stored (a draft being checked, or a change a background
-    worker has not reached yet)."""
-    document = document_for(obj)
+    worker has not reached yet). ``document``: the object's, when the caller has it already."""
+    document = document or document_for(obj)
     row = session.scalar(
         sa.select(IndexedDocument)
         .where(
