@@ -98,9 +98,20 @@ def _import_models() -> None:
     import marketplace.impact.models
     import marketplace.matches.models
     import marketplace.notifications.models
+    import marketplace.search.models
     import marketplace.solutions.models  # noqa: F401
     import procurement.dps.models
     import procurement.testbeds.models  # noqa: F401
+
+    _register_search_sources()
+
+
+def _register_search_sources() -> None:
+    """What each context's records offer to full-text search (see ``marketplace.search``)."""
+    import challenges.search
+    import marketplace.accounts.search
+    import marketplace.solutions.search
+    import procurement.testbeds.search  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

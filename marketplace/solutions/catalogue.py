@@ -1,22 +1,25 @@
 """The public adopters' catalogue: market-ready products, searched and faceted.
 
-Filtering and facet counts happen in Python over the market-ready set found by the text search:
-a partnership lists hundreds of products, not millions, and this keeps every facet's count
-honest (each counts what the other filters leave, as people expect from faceted search).
+The database does the filtering and the counting: each facet is one GROUP BY over the products
+that the search and every other facet's choices leave (as people expect of faceted search, a
+facet never narrows its own counts), so a page costs the same handful of statements however
+many products the partnership lists.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from challenges.queries import search_terms
+from challenges.models import Theme
 from marketplace.db import uk_today
-from marketplace.pagination import Page
+from marketplace.pagination import Page, paginate
+from marketplace.search import engine
+from marketplace.search.engine import Highlight
+from marketplace.search.query import SearchQuery
 from marketplace.solutions.models import (
     Adoption,
     AdoptionStage,
@@ -28,7 +31,10 @@ from marketplace.solutions.models import (
     EsfTier,
     Maturity,
     Solution,
+    SolutionCareSetting,
+    solution_themes,
 )
+from marketplace.solutions.search import KIND
 
 COMPARE_LIMIT = 4
 PER_PAGE = 20
@@ -42,6 +48,9 @@ FACET_TITLES = {
     "assurance": "Assurance",
     "adopted": "Use in the partnership",
 }
+ASSURED = ("complete", "Assurance complete and in date")
+ADOPTED = ("yes", "Piloted or used in the partnership")
+LARGEST_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -65,53 +74,140 @@ class FacetValue:
 class CatalogueResult:
     page: Page
     facets: dict[str, list[FacetValue]]
+    query: SearchQuery
+    highlights: dict[int, Highlight] = field(default_factory=dict)
 
 
-def assurance_complete(solution: Solution, today: date | None = None) -> bool:
+def on_public_view() -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Solution.published_at.is_not(None),
+        Solution.withdrawn_at.is_(None),
+        Solution.maturity == Maturity.MARKET_READY,
+    )
+
+
+def assurance_complete(today: date | None = None) -> sa.ColumnElement[bool]:
     """DTAC passed, DSPT met, Cyber Essentials held and a clinical safety case in place, with
-    nothing expired."""
+    nothing expired: the one statement of the rule, for lists and single products alike."""
     today = today or uk_today()
-    return (
-        solution.dtac_status == DtacStatus.PASSED
-        and solution.dspt_status in {DsptStatus.MET, DsptStatus.EXCEEDED}
-        and solution.cyber_essentials in {CyberEssentials.BASIC, CyberEssentials.PLUS}
-        and bool(solution.dcb0129_in_place)
-        and not (solution.dspt_expiry and solution.dspt_expiry < today)
-        and not (solution.cyber_essentials_expiry and solution.cyber_essentials_expiry < today)
+    return sa.and_(
+        Solution.dtac_status == DtacStatus.PASSED,
+        Solution.dspt_status.in_([DsptStatus.MET, DsptStatus.EXCEEDED]),
+        Solution.cyber_essentials.in_([CyberEssentials.BASIC, CyberEssentials.PLUS]),
+        Solution.dcb0129_in_place.is_(True),
+        sa.or_(Solution.dspt_expiry.is_(None), Solution.dspt_expiry >= today),
+        sa.or_(
+            Solution.cyber_essentials_expiry.is_(None), Solution.cyber_essentials_expiry >= today
+        ),
+    )
+
+
+def assured_ids(session: Session, ids: list[int]) -> set[int]:
+    """Which of these products have their assurance complete and in date."""
+    if not ids:
+        return set()
+    return set(
+        session.scalars(sa.select(Solution.id).where(Solution.id.in_(ids), assurance_complete()))
+    )
+
+
+def in_use() -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        Adoption.solution_id == Solution.id,
+        Adoption.stage.in_([AdoptionStage.PILOTING, AdoptionStage.USING]),
     )
 
 
 def search(session: Session, filters: CatalogueFilters, page: int = 1) -> CatalogueResult:
-    candidates = _market_ready(session, filters.text)
-    adopted = _adopted_ids(session)
-    tags = {s.id: _tags(s, adopted) for s in candidates}
+    query = SearchQuery.parse(filters.text)
+    if query.problem:
+        return CatalogueResult(Page([], 1, PER_PAGE, 0), {}, query)
+    hits = engine.matching(session, KIND, query) if query.words else None
+    chosen = {f: _condition(f, filters.values(f)) for f in FACETS if filters.values(f)}
 
-    def matches(solution: Solution, skip: str | None = None) -> bool:
-        return all(
-            not filters.values(facet) or filters.values(facet) & tags[solution.id][facet]
-            for facet in FACETS
-            if facet != skip
+    def products(skip: str | None = None) -> sa.Select:
+        statement = sa.select(Solution.id).where(on_public_view())
+        if hits is not None:
+            statement = statement.join(hits, hits.c.ref_id == Solution.id)
+        return statement.where(*(c for f, c in chosen.items() if f != skip))
+
+    facets = {f: _facet(session, f, products(skip=f), filters.values(f)) for f in FACETS}
+    listing = (
+        sa.select(Solution)
+        .options(
+            selectinload(Solution.themes),
+            selectinload(Solution.care_setting_rows),
+            selectinload(Solution.organisation),
         )
-
-    facets = {}
-    for facet in FACETS:
-        counts = Counter(v for s in candidates if matches(s, skip=facet) for v in tags[s.id][facet])
-        facets[facet] = [
-            FacetValue(value, label, counts.get(value, 0), value in filters.values(facet))
-            for value, label in _facet_labels(candidates, facet)
-        ]
-    results = [s for s in candidates if matches(s)]
-    page = max(1, min(page, 100_000))
-    start = (page - 1) * PER_PAGE
-    return CatalogueResult(
-        Page(
-            items=results[start : start + PER_PAGE],
-            page=page,
-            per_page=PER_PAGE,
-            total=len(results),
-        ),
-        facets,
+        .where(on_public_view(), *chosen.values())
     )
+    if hits is not None:
+        listing = listing.join(hits, hits.c.ref_id == Solution.id).order_by(hits.c.score.desc())
+    found = paginate(session, listing.order_by(Solution.title, Solution.id), page, PER_PAGE)
+    marked = engine.highlights(session, KIND, query, [s.id for s in found.items])
+    return CatalogueResult(found, facets, query, marked)
+
+
+def _condition(facet: str, values: frozenset[str]) -> sa.ColumnElement[bool]:
+    """The products that have any of the chosen values; values that do not exist match none."""
+    if facet == "theme":
+        ids = [int(v) for v in values if v.isdigit() and 0 < int(v) <= LARGEST_ID]
+        return Solution.id.in_(
+            sa.select(solution_themes.c.solution_id).where(solution_themes.c.theme_id.in_(ids))
+        )
+    if facet in ENUM_FACETS:
+        members = [m for m in ENUM_FACETS[facet] if m.value in values]
+        if facet == "setting":
+            return Solution.id.in_(
+                sa.select(SolutionCareSetting.solution_id).where(
+                    SolutionCareSetting.setting.in_(members)
+                )
+            )
+        return getattr(Solution, facet).in_(members)
+    expression = assurance_complete() if facet == "assurance" else in_use()
+    key = ASSURED[0] if facet == "assurance" else ADOPTED[0]
+    return expression if key in values else sa.false()
+
+
+def _facet(session: Session, facet: str, products: sa.Select, chosen: frozenset[str]):
+    """Each value of one facet with how many of ``products`` have it."""
+    if facet == "theme":
+        chosen_ids = [int(v) for v in chosen if v.isdigit() and 0 < int(v) <= LARGEST_ID]
+        found = sa.func.count(solution_themes.c.solution_id)
+        counts = session.execute(
+            sa.select(Theme.id, Theme.name, found)
+            .outerjoin(
+                solution_themes,
+                sa.and_(
+                    solution_themes.c.theme_id == Theme.id,
+                    solution_themes.c.solution_id.in_(products),
+                ),
+            )
+            .group_by(Theme.id, Theme.name)
+            .having(sa.or_(found > 0, Theme.id.in_(chosen_ids)))  # a ticked box stays to untick
+            .order_by(Theme.name)
+        ).all()
+        return [FacetValue(str(i), name, n, str(i) in chosen) for i, name, n in counts]
+    if facet in ENUM_FACETS:
+        column = SolutionCareSetting.setting if facet == "setting" else getattr(Solution, facet)
+        owner = SolutionCareSetting.solution_id if facet == "setting" else Solution.id
+        counts = dict(
+            session.execute(
+                sa.select(column, sa.func.count()).where(owner.in_(products)).group_by(column)
+            ).all()
+        )
+        return [
+            FacetValue(m.value, m.label, counts.get(m, 0), m.value in chosen)
+            for m in ENUM_FACETS[facet]
+        ]
+    value, label = ASSURED if facet == "assurance" else ADOPTED
+    expression = assurance_complete() if facet == "assurance" else in_use()
+    count = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Solution)
+        .where(Solution.id.in_(products), expression)
+    )
+    return [FacetValue(value, label, count or 0, value in chosen)]
 
 
 def listed(session: Session, solution_id: int | None) -> Solution | None:
@@ -137,55 +233,3 @@ def adoptions_of(session: Session, solution: Solution) -> list[Adoption]:
             .order_by(Adoption.start_date.desc())
         )
     )
-
-
-def _market_ready(session: Session, text: str | None) -> list[Solution]:
-    statement = (
-        sa.select(Solution)
-        .options(
-            selectinload(Solution.themes),
-            selectinload(Solution.care_setting_rows),
-            selectinload(Solution.organisation),
-        )
-        .where(
-            Solution.published_at.is_not(None),
-            Solution.withdrawn_at.is_(None),
-            Solution.maturity == Maturity.MARKET_READY,
-        )
-        .order_by(Solution.title, Solution.id)
-    )
-    columns = (Solution.title, Solution.summary, Solution.description, Solution.audience)
-    for term in search_terms(text):
-        statement = statement.where(
-            sa.or_(*(sa.func.lower(c).like(f"%{term}%", escape="\\") for c in columns))
-        )
-    return list(session.scalars(statement))
-
-
-def _adopted_ids(session: Session) -> set[int]:
-    statement = sa.select(Adoption.solution_id).where(
-        Adoption.stage.in_([AdoptionStage.PILOTING, AdoptionStage.USING])
-    )
-    return set(session.scalars(statement))
-
-
-def _tags(solution: Solution, adopted: set[int]) -> dict[str, set[str]]:
-    return {
-        "theme": {str(t.id) for t in solution.themes},
-        "setting": {s.value for s in solution.care_settings},
-        "esf_tier": {solution.esf_tier.value} if solution.esf_tier else set(),
-        "device_class": {solution.device_class.value} if solution.device_class else set(),
-        "assurance": {"complete"} if assurance_complete(solution) else set(),
-        "adopted": {"yes"} if solution.id in adopted else set(),
-    }
-
-
-def _facet_labels(candidates: list[Solution], facet: str) -> list[tuple[str, str]]:
-    if facet == "theme":
-        themes = {t.id: t.name for s in candidates for t in s.themes}
-        return sorted(((str(i), n) for i, n in themes.items()), key=lambda p: p[1])
-    if facet in ENUM_FACETS:
-        return ENUM_FACETS[facet].choices()
-    if facet == "assurance":
-        return [("complete", "Assurance complete and in date")]
-    return [("yes", "Piloted or used in the partnership")]

@@ -23,7 +23,7 @@ def _filters() -> catalogue.CatalogueFilters:
         for facet in catalogue.FACETS
     }
     return catalogue.CatalogueFilters(
-        text=(request.args.get("q") or "").strip()[:200] or None,
+        text=(request.args.get("q") or "").strip() or None,
         chosen={k: v for k, v in chosen.items() if v},
     )
 
@@ -56,7 +56,7 @@ def product(solution_id: int):
         "solutions/product.html",
         solution=solution,
         adoptions=catalogue.adoptions_of(db.session, solution),
-        assured=catalogue.assurance_complete(solution),
+        assured=solution.id in catalogue.assured_ids(db.session, [solution.id]),
         dps_listings=dps_queries.listings(db.session, solution_id=solution.id),
     )
 
@@ -72,5 +72,5 @@ def compare():
         products=products,
         too_many=too_many,
         limit=catalogue.COMPARE_LIMIT,
-        assured={p.id: catalogue.assurance_complete(p) for p in products},
+        assured=catalogue.assured_ids(db.session, [p.id for p in products]),
     )

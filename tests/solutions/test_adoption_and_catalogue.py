@@ -163,11 +163,12 @@ def test_facets_count_what_the_other_filters_leave(session, adopter, trust, prod
 
 
 def test_assurance_complete_needs_everything_in_date(session, product):
-    assert catalogue.assurance_complete(product)
+    assert catalogue.assured_ids(session, [product.id]) == {product.id}
     product.cyber_essentials_date = date.today() - timedelta(days=400)
     product.cyber_essentials_expiry = date.today() - timedelta(days=35)
 
-    assert not catalogue.assurance_complete(product)
+    session.flush()
+    assert catalogue.assured_ids(session, [product.id]) == set()
 
 
 def test_the_catalogue_is_public_and_survives_odd_queries(client, product):
