@@ -75,7 +75,7 @@ class Challenges(MethodView):
             closing_soon=args["closing_soon"],
             sort=args["sort"],
         )
-        return queries.published(db.session, filters, args["page"], args["per_page"])
+        return queries.published(db.session, filters, args["page"], args["per_page"]).checked()
 
     @challenges.arguments(NewChallengeSchema)
     @challenges.response(201, ChallengeSchema)
@@ -215,7 +215,7 @@ class ChallengeFeed(MethodView):
         Feed readers and other systems can follow new challenges with a personal access token.
         """
         filters = queries.ChallengeFilters(status="open", sort="newest")
-        page = queries.published(db.session, filters, 1, FEED_SIZE)
+        page = queries.published(db.session, filters, 1, FEED_SIZE).page
         return {
             "version": "https://jsonfeed.org/version/1.1",
             "title": "Open challenges from health and care services",

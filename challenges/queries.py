@@ -9,24 +9,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from challenges.models import Challenge, Theme, challenge_themes
+from challenges.search import KIND
 from marketplace.accounts.models import Organisation
 from marketplace.db import uk_today
-from marketplace.pagination import Page, paginate
+from marketplace.search.listing import Results, search_listing
+from marketplace.search.query import SearchQuery
 
 CLOSING_SOON_DAYS = 14
 SORTS = {
+    "relevance": "Best match",  # when searching; the closing date otherwise
     "closing": "Closing soonest",
     "newest": "Newest first",
     "title": "Title A to Z",
 }
-SEARCHED_COLUMNS = (
-    Challenge.title,
-    Challenge.need,
-    Challenge.outcomes,
-    Challenge.affected,
-    Challenge.evidence,
-)
-MAX_TERMS = 8
 
 
 @dataclass(frozen=True)
@@ -36,13 +31,14 @@ class ChallengeFilters:
     organisation_id: int | None = None
     status: str = "open"  # open, closed or all (published at some point)
     closing_soon: bool = False
-    sort: str = "closing"
+    sort: str = "relevance"
 
 
 def published(
     session: Session, filters: ChallengeFilters, page: int = 1, per_page: int = 20
-) -> Page:
-    """Challenges anyone signed in may read, filtered and sorted as asked."""
+) -> Results:
+    """Challenges anyone signed in may read, filtered and sorted as asked: a search's best
+    matches first unless another order is chosen."""
     today = uk_today()
     statement = (
         sa.select(Challenge)
@@ -72,24 +68,21 @@ def published(
         )
     if filters.organisation_id:
         statement = statement.where(Challenge.organisation_id == filters.organisation_id)
-    for term in search_terms(filters.text):
-        pattern = f"%{term}%"
-        statement = statement.where(
-            sa.or_(
-                *(sa.func.lower(column).like(pattern, escape="\\") for column in SEARCHED_COLUMNS)
-            )
-        )
     order = {
         "newest": (Challenge.published_at.desc(),),
         "title": (Challenge.title,),
     }.get(filters.sort, (Challenge.closing_date, Challenge.title))
-    return paginate(session, statement.order_by(*order, Challenge.id), page, per_page)
-
-
-def search_terms(text: str | None) -> list[str]:
-    """Lower-cased words, each of which must appear somewhere in the challenge."""
-    words = (text or "").lower().split()[:MAX_TERMS]
-    return [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return search_listing(
+        session,
+        statement,
+        kind=KIND,
+        id_column=Challenge.id,
+        query=SearchQuery.parse(filters.text),
+        order=(*order, Challenge.id),
+        page=page,
+        per_page=per_page,
+        best_first=filters.sort == "relevance",
+    )
 
 
 def of_organisations(session: Session, organisation_ids: list[int]) -> list[Challenge]:

@@ -87,7 +87,12 @@ class ChallengeQuerySchema(PageArgsSchema):
     organisation = fields.Int(validate=ID_RANGE)
     status = fields.Str(load_default="open", validate=validate.OneOf(["open", "closed", "all"]))
     closing_soon = fields.Bool(load_default=False)
-    sort = fields.Str(load_default="closing", validate=validate.OneOf(list(SORTS)))
+    sort = fields.Str(
+        load_default="relevance",
+        validate=validate.OneOf(list(SORTS)),
+        metadata={"description": "relevance (the default) orders a search by best match; "
+        "without a search it is the closing date."},
+    )
 
 
 class CommentsSchema(Schema):

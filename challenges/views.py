@@ -35,17 +35,18 @@ def _int_arg(name: str) -> int | None:
 def browse():
     status = request.args.get("status", "open")
     filters = queries.ChallengeFilters(
-        text=(request.args.get("q") or "").strip()[:200] or None,
+        text=(request.args.get("q") or "").strip() or None,
         theme_id=_int_arg("theme"),
         organisation_id=_int_arg("organisation"),
         status=status if status in {"open", "closed", "all"} else "open",
         closing_soon=request.args.get("closing_soon") == "1",
-        sort=request.args.get("sort") if request.args.get("sort") in queries.SORTS else "closing",
+        sort=request.args.get("sort") if request.args.get("sort") in queries.SORTS else "relevance",
     )
-    page = queries.published(db.session, filters, page=request.args.get("page", 1, type=int))
+    found = queries.published(db.session, filters, page=request.args.get("page", 1, type=int))
     return render_template(
         "challenges/browse.html",
-        page=page,
+        found=found,
+        page=found.page,
         filters=filters,
         themes=queries.all_themes(db.session),
         organisations=queries.organisations_with_challenges(db.session),

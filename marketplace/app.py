@@ -108,9 +108,9 @@ def _import_models() -> None:
 
 def _register_search_sources() -> None:
     """What each context's records offer to full-text search (see ``marketplace.search``)."""
-    import challenges.search
+    import challenges.search  # noqa: F401
     import marketplace.accounts.search
-    import marketplace.solutions.search
+    import marketplace.solutions.search  # noqa: F401
     import procurement.testbeds.search  # noqa: F401
 
 

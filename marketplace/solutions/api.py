@@ -55,7 +55,7 @@ class Solutions(MethodView):
         filters = queries.SolutionFilters(
             text=args.get("q"), theme_id=args.get("theme"), maturity=args.get("maturity")
         )
-        return queries.published(db.session, filters, args["page"], args["per_page"])
+        return queries.published(db.session, filters, args["page"], args["per_page"]).checked()
 
     @solutions.arguments(NewSolutionSchema)
     @solutions.response(201, SolutionSchema)
@@ -218,4 +218,4 @@ class Catalogue(MethodView):
         filters = catalogue.CatalogueFilters(
             text=args.get("q"), chosen={k: v for k, v in chosen.items() if v}
         )
-        return catalogue.search(db.session, filters, args["page"])
+        return catalogue.search(db.session, filters, args["page"]).checked()

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from challenges.models import Theme
 from marketplace.db import uk_today
-from marketplace.pagination import Page, paginate
+from marketplace.errors import Invalid
+from marketplace.pagination import Page
 from marketplace.search import engine
 from marketplace.search.engine import Highlight
+from marketplace.search.listing import search_listing
 from marketplace.search.query import SearchQuery
 from marketplace.solutions.models import (
     Adoption,
@@ -76,6 +78,12 @@ class CatalogueResult:
     facets: dict[str, list[FacetValue]]
     query: SearchQuery
     highlights: dict[int, Highlight] = field(default_factory=dict)
+
+    def checked(self) -> CatalogueResult:
+        """This result, for an edge that reports bad input as an error (the JSON API)."""
+        if self.query.problem:
+            raise Invalid({"q": self.query.problem})
+        return self
 
 
 def on_public_view() -> sa.ColumnElement[bool]:
@@ -141,11 +149,17 @@ def search(session: Session, filters: CatalogueFilters, page: int = 1) -> Catalo
         )
         .where(on_public_view(), *chosen.values())
     )
-    if hits is not None:
-        listing = listing.join(hits, hits.c.ref_id == Solution.id).order_by(hits.c.score.desc())
-    found = paginate(session, listing.order_by(Solution.title, Solution.id), page, PER_PAGE)
-    marked = engine.highlights(session, KIND, query, [s.id for s in found.items])
-    return CatalogueResult(found, facets, query, marked)
+    found = search_listing(
+        session,
+        listing,
+        kind=KIND,
+        id_column=Solution.id,
+        query=query,
+        order=(Solution.title, Solution.id),
+        page=page,
+        per_page=PER_PAGE,
+    )
+    return CatalogueResult(found.page, facets, query, found.highlights)
 
 
 def _condition(facet: str, values: frozenset[str]) -> sa.ColumnElement[bool]:

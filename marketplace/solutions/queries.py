@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from challenges.queries import search_terms
-from marketplace.pagination import Page, paginate
+from marketplace.search.listing import Results, search_listing
+from marketplace.search.query import SearchQuery
 from marketplace.solutions.models import Maturity, Solution, solution_themes
-
-SEARCHED_COLUMNS = (Solution.title, Solution.summary, Solution.description, Solution.audience)
+from marketplace.solutions.search import KIND
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,8 @@ class SolutionFilters:
 
 def published(
     session: Session, filters: SolutionFilters, page: int = 1, per_page: int = 20
-) -> Page:
+) -> Results:
+    """Published solutions, best match first when searched, A to Z otherwise."""
     statement = (
         sa.select(Solution)
         .options(selectinload(Solution.themes), selectinload(Solution.organisation))
@@ -39,14 +39,16 @@ def published(
                 )
             )
         )
-    for term in search_terms(filters.text):
-        pattern = f"%{term}%"
-        statement = statement.where(
-            sa.or_(
-                *(sa.func.lower(column).like(pattern, escape="\\") for column in SEARCHED_COLUMNS)
-            )
-        )
-    return paginate(session, statement.order_by(Solution.title, Solution.id), page, per_page)
+    return search_listing(
+        session,
+        statement,
+        kind=KIND,
+        id_column=Solution.id,
+        query=SearchQuery.parse(filters.text),
+        order=(Solution.title, Solution.id),
+        page=page,
+        per_page=per_page,
+    )
 
 
 def of_organisations(session: Session, organisation_ids: list[int]) -> list[Solution]:

@@ -39,14 +39,15 @@ def _solution(solution_id: int) -> Solution:
 @bp.get("")
 def browse():
     filters = queries.SolutionFilters(
-        text=(request.args.get("q") or "").strip()[:200] or None,
+        text=(request.args.get("q") or "").strip() or None,
         theme_id=request.args.get("theme", type=int),
         maturity=request.args.get("maturity") or None,
     )
-    page = queries.published(db.session, filters, page=request.args.get("page", 1, type=int))
+    found = queries.published(db.session, filters, page=request.args.get("page", 1, type=int))
     return render_template(
         "solutions/browse.html",
-        page=page,
+        found=found,
+        page=found.page,
         filters=filters,
         themes=all_themes(db.session),
         maturities=list(Maturity),

@@ -177,7 +177,8 @@ def test_browse_searches_and_filters(lead, session):
     soon = lead.get("/challenges?closing_soon=1").text
     nothing = lead.get("/challenges?q=zebra").text
 
-    assert "Waiting lists for autism" in by_words and "Night-time falls" not in by_words
+    assert "Waiting lists for <mark>autism</mark>" in by_words
+    assert "Night-time falls" not in by_words
     assert "Waiting lists for autism" in by_theme and "Night-time falls" not in by_theme
     assert "Night-time falls" in soon and "Waiting lists" not in soon
     assert "No challenges match" in nothing

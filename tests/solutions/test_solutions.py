@@ -294,7 +294,7 @@ def test_drafts_are_private_and_published_ones_are_browsable(
 
     assert adopter.get(f"/solutions/{draft.id}").status_code == 404
     listing = adopter.get("/solutions?q=product").text
-    assert "Public product" in listing and "Private idea" not in listing
+    assert "Public <mark>product</mark>" in listing and "Private idea" not in listing
     assert "Private idea" in browser.get("/solutions/mine").text
 
 
