@@ -90,8 +90,10 @@ class ChallengeQuerySchema(PageArgsSchema):
     sort = fields.Str(
         load_default="relevance",
         validate=validate.OneOf(list(SORTS)),
-        metadata={"description": "relevance (the default) orders a search by best match; "
-        "without a search it is the closing date."},
+        metadata={
+            "description": "relevance (the default) orders a search by best match; "
+            "without a search it is the closing date."
+        },
     )
 
 

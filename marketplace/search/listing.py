@@ -4,7 +4,10 @@ and the words marked in what the page shows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -39,9 +42,11 @@ def search_listing(
     page: int = 1,
     per_page: int = 20,
     best_first: bool = True,
+    ref: Callable[[Any], int] = attrgetter("id"),
 ) -> Results:
     """``statement`` selects the listing's records; ``order`` is its own order, which follows
-    relevance when ``best_first`` and comes alone otherwise."""
+    relevance when ``best_first`` and comes alone otherwise. ``id_column`` and ``ref`` name the
+    searched record (an admission's organisation, say) in the statement and in an item."""
     if query.problem:
         return Results(Page([], 1, per_page, 0), query)
     if query.words:
@@ -50,5 +55,5 @@ def search_listing(
         if best_first:
             statement = statement.order_by(hits.c.score.desc())
     found = paginate(session, statement.order_by(*order), page, per_page)
-    marked = highlights(session, kind, query, [item.id for item in found.items])
+    marked = highlights(session, kind, query, [ref(item) for item in found.items])
     return Results(found, query, marked)

@@ -3,15 +3,20 @@ register of admitted suppliers with the state of their expiring assurance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts import policy
+from marketplace.accounts.models import Organisation
+from marketplace.accounts.search import KIND as ORGANISATION
 from marketplace.csv_export import csv_text
 from marketplace.db import uk_today
+from marketplace.pagination import Page, paginate
+from marketplace.search.listing import Results, search_listing
+from marketplace.search.query import SearchQuery
 from marketplace.solutions.models import Solution
 from procurement.dps import questions
 from procurement.dps.models import (
@@ -77,12 +82,7 @@ def queue(session: Session, system: PurchasingSystem, today: date | None = None)
             key=lambda a: a.decided_at,
             reverse=True,
         )[:20],
-        assurance=[
-            entry
-            for category in system.categories
-            for entry in register(session, category, today)
-            if entry.expired or entry.expiring
-        ],
+        assurance=lapsing(session, system, today),
     )
 
 
@@ -118,29 +118,86 @@ class RegisterEntry:
 def register(
     session: Session, category: Category, today: date | None = None
 ) -> list[RegisterEntry]:
+    """Every supplier admitted to the category, by name: whom a call-off invites."""
     today = today or uk_today()
     admissions = session.scalars(
-        sa.select(Admission)
-        .where(Admission.category_id == category.id, Admission.removed_at.is_(None))
+        _admitted(category)
         .options(selectinload(Admission.organisation), selectinload(Admission.application))
-        .order_by(Admission.admitted_at)
+        .order_by(Organisation.name, Admission.id)
     )
-    entries = []
-    for admission in admissions:
-        expired, expiring = [], []
-        for question in questions.BANK:
-            if not question.expires:
-                continue
-            value = admission.application.answers.get(question.key)
-            if not value:
-                continue
-            lapses = date.fromisoformat(value)
-            if lapses <= today:
-                expired.append(question.text)
-            elif lapses <= today + EXPIRING_WITHIN:
-                expiring.append(question.text)
-        entries.append(RegisterEntry(admission, expired, expiring))
-    return sorted(entries, key=lambda e: e.admission.organisation.name)
+    return [entry_for(admission, today) for admission in admissions]
+
+
+def register_page(
+    session: Session, category: Category, text: str | None, page: int = 1, per_page: int = 50
+) -> Results:
+    """One page of the public register, searched by supplier name or number."""
+    today = uk_today()
+    found = search_listing(
+        session,
+        _admitted(category).options(
+            selectinload(Admission.organisation), selectinload(Admission.application)
+        ),
+        kind=ORGANISATION,
+        id_column=Admission.organisation_id,
+        query=SearchQuery.parse(text),
+        order=(Organisation.name, Admission.id),
+        page=page,
+        per_page=per_page,
+        ref=lambda admission: admission.organisation_id,
+    )
+    entries = [entry_for(admission, today) for admission in found.page.items]
+    return replace(found, page=replace(found.page, items=entries))
+
+
+def _admitted(category: Category) -> sa.Select:
+    return (
+        sa.select(Admission)
+        .join(Organisation, Organisation.id == Admission.organisation_id)
+        .where(Admission.category_id == category.id, Admission.removed_at.is_(None))
+    )
+
+
+def entry_for(admission: Admission, today: date) -> RegisterEntry:
+    """The admission with the assurance it has let lapse, or will within the month."""
+    expired, expiring = [], []
+    for question in questions.BANK:
+        if not question.expires:
+            continue
+        value = admission.application.answers.get(question.key)
+        if not value:
+            continue
+        lapses = date.fromisoformat(value)
+        if lapses <= today:
+            expired.append(question.text)
+        elif lapses <= today + EXPIRING_WITHIN:
+            expiring.append(question.text)
+    return RegisterEntry(admission, expired, expiring)
+
+
+def lapsing(session: Session, system: PurchasingSystem, today: date) -> list[RegisterEntry]:
+    """Admissions whose assurance has lapsed or lapses within the month, found by the
+    database (dates are stored as ISO text in the answers, so they compare as text)."""
+    horizon = (today + EXPIRING_WITHIN).isoformat()
+    answers = [Application.answers[q.key].as_string() for q in questions.BANK if q.expires]
+    admissions = session.scalars(
+        sa.select(Admission)
+        .join(Application, Application.id == Admission.application_id)
+        .join(Category, Category.id == Admission.category_id)
+        .join(Organisation, Organisation.id == Admission.organisation_id)
+        .where(
+            Category.system_id == system.id,
+            Admission.removed_at.is_(None),
+            sa.or_(*(sa.and_(a != "", a <= horizon) for a in answers)),
+        )
+        .options(
+            selectinload(Admission.organisation),
+            selectinload(Admission.application),
+            selectinload(Admission.category),
+        )
+        .order_by(Category.name, Organisation.name, Admission.id)
+    )
+    return [entry_for(admission, today) for admission in admissions]
 
 
 def register_csv(entries: list[RegisterEntry], category: Category) -> str:
@@ -165,17 +222,40 @@ class ListingView:
     evidence: list  # completed test beds evaluated as met or partly met
 
 
-def listings(session: Session, category: Category | None = None, solution_id: int | None = None):
+def listings(
+    session: Session, category: Category | None = None, solution_id: int | None = None
+) -> list[ListingView]:
     """Current listings, each with the evaluated test beds behind it."""
-    statement = sa.select(Listing).where(Listing.withdrawn_at.is_(None)).order_by(Listing.listed_at)
+    statement = (
+        sa.select(Listing)
+        .where(Listing.withdrawn_at.is_(None))
+        .options(selectinload(Listing.solution), selectinload(Listing.organisation))
+        .order_by(Listing.listed_at, Listing.id)
+    )
     if category is not None:
         statement = statement.where(Listing.category_id == category.id)
     if solution_id is not None:
         statement = statement.where(Listing.solution_id == solution_id)
-    return [
-        ListingView(listing, testbed_queries.evidence_for(session, listing.solution_id))
-        for listing in session.scalars(statement)
-    ]
+    return _with_evidence(session, list(session.scalars(statement)))
+
+
+def listings_page(session: Session, category: Category, page: int = 1, per_page: int = 20) -> Page:
+    """One page of a category's current listings, oldest first, with their evidence."""
+    found = paginate(
+        session,
+        sa.select(Listing)
+        .where(Listing.withdrawn_at.is_(None), Listing.category_id == category.id)
+        .options(selectinload(Listing.solution), selectinload(Listing.organisation))
+        .order_by(Listing.listed_at, Listing.id),
+        page,
+        per_page,
+    )
+    return replace(found, items=_with_evidence(session, found.items))
+
+
+def _with_evidence(session: Session, listings: list[Listing]) -> list[ListingView]:
+    evidence = testbed_queries.evidence_for_solutions(session, [x.solution_id for x in listings])
+    return [ListingView(x, evidence.get(x.solution_id, [])) for x in listings]
 
 
 def listable_solutions(session: Session, user, category: Category) -> list[Solution]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.access import public
@@ -287,8 +287,15 @@ def register(category_id: int):
     return render_template(
         "dps/register.html",
         category=category,
-        entries=queries.register(db.session, category),
-        listings=queries.listings(db.session, category),
+        found=queries.register_page(
+            db.session,
+            category,
+            (request.args.get("q") or "").strip() or None,
+            request.args.get("page", 1, type=int),
+        ),
+        listings=queries.listings_page(
+            db.session, category, request.args.get("listings_page", 1, type=int)
+        ),
         can_list=current_user.is_authenticated
         and bool(queries.listable_solutions(db.session, current_user, category)),
     )

@@ -44,7 +44,7 @@ def register(args):
         organisation_id=args.get("organisation"),
         text=args.get("q"),
     )
-    return queries.register(db.session, filters, args["page"], args["per_page"])
+    return queries.register(db.session, filters, args["page"], args["per_page"]).checked()
 
 
 @testbeds.post("")

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation
-from marketplace.pagination import Page, paginate
+from marketplace.search.listing import Results, search_listing
+from marketplace.search.query import SearchQuery
 from procurement.testbeds.models import Agreement, AgreementStatus, Outcome
+from procurement.testbeds.search import KIND
 
 # Drafts are the host's own until shared; everything after is on the register.
 ON_REGISTER = [s for s in AgreementStatus if s != AgreementStatus.DRAFT]
@@ -26,8 +28,11 @@ class RegisterFilters:
     text: str | None = None
 
 
-def register(session: Session, filters: RegisterFilters, page: int = 1, per_page: int = 20) -> Page:
-    """Who is testing what, where, until when, and how it turned out."""
+def register(
+    session: Session, filters: RegisterFilters, page: int = 1, per_page: int = 20
+) -> Results:
+    """Who is testing what, where, until when, and how it turned out: latest start first, or
+    best match first when searched."""
     statement = (
         sa.select(Agreement)
         .where(Agreement.status.in_(ON_REGISTER))
@@ -36,7 +41,6 @@ def register(session: Session, filters: RegisterFilters, page: int = 1, per_page
             selectinload(Agreement.host_organisation),
             selectinload(Agreement.innovator_organisation),
         )
-        .order_by(Agreement.start_date.desc().nulls_last(), Agreement.id.desc())
     )
     if filters.status:
         statement = statement.where(Agreement.status == filters.status)
@@ -49,12 +53,16 @@ def register(session: Session, filters: RegisterFilters, page: int = 1, per_page
         )
     if filters.outcome:
         statement = statement.where(Agreement.outcome == filters.outcome)
-    if filters.text:
-        like = f"%{filters.text.replace('%', '').replace('_', '')}%"
-        statement = statement.where(
-            sa.or_(Agreement.title.ilike(like), Agreement.public_summary.ilike(like))
-        )
-    return paginate(session, statement, page, per_page)
+    return search_listing(
+        session,
+        statement,
+        kind=KIND,
+        id_column=Agreement.id,
+        query=SearchQuery.parse(filters.text),
+        order=(Agreement.start_date.desc().nulls_last(), Agreement.id.desc()),
+        page=page,
+        per_page=per_page,
+    )
 
 
 def organisations_on_register(session: Session) -> list[Organisation]:
@@ -102,6 +110,25 @@ def evidence_for(session: Session, solution_id: int) -> list[Agreement]:
             .order_by(Agreement.closed_at.desc())
         )
     )
+
+
+def evidence_for_solutions(session: Session, solution_ids: list[int]) -> dict[int, list[Agreement]]:
+    """``evidence_for`` of several solutions in one statement."""
+    found: dict[int, list[Agreement]] = {}
+    if not solution_ids:
+        return found
+    for agreement in session.scalars(
+        sa.select(Agreement)
+        .where(
+            Agreement.solution_id.in_(set(solution_ids)),
+            Agreement.status == AgreementStatus.COMPLETED,
+            Agreement.outcome.in_(POSITIVE),
+        )
+        .options(selectinload(Agreement.host_organisation))
+        .order_by(Agreement.closed_at.desc())
+    ):
+        found.setdefault(agreement.solution_id, []).append(agreement)
+    return found
 
 
 def latest_by_solution(session: Session, challenge_id: int) -> dict[int, Agreement]:

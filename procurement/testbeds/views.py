@@ -50,12 +50,13 @@ def register():
         status=AgreementStatus(status) if status in AgreementStatus._value2member_map_ else None,
         outcome=Outcome(outcome) if outcome in Outcome._value2member_map_ else None,
         organisation_id=organisation if organisation and organisation > 0 else None,
-        text=(request.args.get("q") or "").strip()[:200] or None,
+        text=(request.args.get("q") or "").strip() or None,
     )
-    page = queries.register(db.session, filters, page=request.args.get("page", 1, type=int))
+    found = queries.register(db.session, filters, page=request.args.get("page", 1, type=int))
     return render_template(
         "testbeds/register.html",
-        page=page,
+        found=found,
+        page=found.page,
         filters=filters,
         statuses=queries.ON_REGISTER,
         outcomes=list(Outcome),
