@@ -124,6 +124,7 @@ def _failed(error: DomainError) -> click.ClickException:
 
 def register(app: Flask) -> None:
     from marketplace.matches.cli import matching
+    from marketplace.search.cli import search
 
-    for command in (seed_demo, create_user, set_password, add_organisation, matching):
+    for command in (seed_demo, create_user, set_password, add_organisation, matching, search):
         app.cli.add_command(command)

@@ -49,7 +49,7 @@ def organisations(
     if kind in set(OrganisationKind):
         statement = statement.where(Organisation.kind == OrganisationKind(kind))
     if text:
-        statement = statement.where(Organisation.name.ilike(f"%{_escape_like(text)}%", escape="\\"))
+        statement = statement.where(Organisation.name.icontains(text, autoescape=True))
     return paginate(session, statement, page, per_page)
 
 
@@ -88,9 +88,11 @@ def memberships(
 def users(session: Session, *, text: str | None = None, page: int = 1, per_page: int = 20) -> Page:
     statement = sa.select(User).options(joinedload(User.memberships)).order_by(User.name, User.id)
     if text:
-        pattern = f"%{_escape_like(text)}%"
         statement = statement.where(
-            sa.or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+            sa.or_(
+                User.name.icontains(text, autoescape=True),
+                User.email.icontains(text, autoescape=True),
+            )
         )
     return paginate(session, statement, page, per_page)
 
@@ -128,7 +130,3 @@ def audit_target_types(session: Session) -> list[str]:
 def _id_equals(column, value: int):
     """An id filter that matches nothing, rather than failing, for ids no row can have."""
     return column == value if 1 <= value <= MAX_ID else sa.false()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
