@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
@@ -199,9 +200,24 @@ class Membership(Base):
             return "granted"
         return "requested"
 
-    @property
+    @hybrid_property
     def is_active(self) -> bool:
         return self.status == "granted" and self.organisation.is_approved
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls) -> sa.ColumnElement[bool]:
+        """The same rule in SQL: granted (neither declined nor revoked) in an approved
+        organisation."""
+        approved = sa.select(Organisation.id).where(
+            Organisation.id == cls.organisation_id, Organisation.approved_at.is_not(None)
+        )
+        return sa.and_(
+            cls.granted_at.is_not(None),
+            cls.declined_at.is_(None),
+            cls.revoked_at.is_(None),
+            approved.exists(),
+        )
 
 
 class ApiToken(Base):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from challenges.fellowship.models import (
     ApplicationOutcome,
@@ -27,9 +27,9 @@ from challenges.fellowship.models import (
     ProgressUpdate,
     Review,
 )
-from challenges.models import Challenge, Response, Theme
-from marketplace.accounts.models import Membership, Role, User
-from marketplace.db import uk_today
+from challenges.models import RESPONSE_STATUS_LABELS, Challenge, Response, Theme, challenge_themes
+from marketplace.accounts.models import Membership, Organisation, Role, User
+from marketplace.db import UK, uk_today
 from marketplace.impact.funding import solution_title
 from marketplace.impact.models import FundingKind, FundingRecord
 from marketplace.matches.models import FeedbackSide, MatchFeedback
@@ -56,19 +56,24 @@ class Figure:
 
 
 def challenges_by_theme(session: Session) -> Figure:
+    """Every challenge sent for review, once under each of its themes (or under "No theme")."""
     statuses = ["submitted", "open", "closed", "archived"]
+    status = Challenge.status.label("status")
+    found = session.execute(
+        sa.select(Theme.name, status, sa.func.count())
+        .select_from(Challenge)
+        .outerjoin(challenge_themes, challenge_themes.c.challenge_id == Challenge.id)
+        .outerjoin(Theme, Theme.id == challenge_themes.c.theme_id)
+        .where(Challenge.submitted_at.is_not(None))
+        .group_by(Theme.name, status)
+        .order_by(Theme.name.is_(None), Theme.name)
+    )
     counts: dict[str, Counter] = {}
-    for challenge in session.scalars(
-        sa.select(Challenge).where(Challenge.submitted_at.is_not(None))
-    ):
-        for theme in challenge.themes or [None]:
-            name = theme.name if theme else "No theme"
-            counts.setdefault(name, Counter())[challenge.status] += 1
-    names = [t.name for t in session.scalars(sa.select(Theme).order_by(Theme.name))]
+    for name, state, n in found:
+        counts.setdefault(name or "No theme", Counter())[state] = n
     rows = [
-        [name, sum(counts[name].values()), *(counts[name][s] for s in statuses)]
-        for name in [*names, "No theme"]
-        if name in counts
+        [name, sum(by_status.values()), *(by_status[s] for s in statuses)]
+        for name, by_status in counts.items()
     ]
     return Figure(
         "challenges-by-theme",
@@ -80,22 +85,33 @@ def challenges_by_theme(session: Session) -> Figure:
 
 
 def responses_and_fits(session: Session) -> Figure:
-    responses = Counter(r.status_label for r in session.scalars(sa.select(Response)))
-    decisions = Counter(
-        f.status.label
-        for f in session.scalars(sa.select(MatchFeedback).filter_by(side=FeedbackSide.SERVICE))
-    )
+    status = Response.status.label("status")
+    responses = {
+        RESPONSE_STATUS_LABELS[state]: n
+        for state, n in session.execute(sa.select(status, sa.func.count()).group_by(status))
+    }
+    decisions = {
+        state.label: n
+        for state, n in session.execute(
+            sa.select(MatchFeedback.status, sa.func.count())
+            .where(MatchFeedback.side == FeedbackSide.SERVICE)
+            .group_by(MatchFeedback.status)
+        )
+    }
     rows = [[f"Responses: {k.lower()}", v] for k, v in sorted(responses.items())]
     rows += [[f"Fits {k.lower()} by services", v] for k, v in sorted(decisions.items())]
     return Figure("responses-and-fits", "Responses and fits", ["Measure", "Count"], rows, "bars")
 
 
 def testbeds(session: Session) -> Figure:
-    counts = Counter(
-        (a.status.label, a.outcome.label if a.outcome else "")
-        for a in session.scalars(sa.select(Agreement))
+    found = session.execute(
+        sa.select(Agreement.status, Agreement.outcome, sa.func.count()).group_by(
+            Agreement.status, Agreement.outcome
+        )
     )
-    rows = [[status, outcome, n] for (status, outcome), n in sorted(counts.items())]
+    rows = sorted(
+        [status.label, outcome.label if outcome else "", n] for status, outcome, n in found
+    )
     return Figure(
         "testbeds", "Test beds by status and outcome", ["Status", "Outcome", "Count"], rows
     )
@@ -125,40 +141,59 @@ def purchasing(session: Session) -> Figure:
 
 
 def adoptions(session: Session) -> Figure:
-    counts = Counter(
-        (a.organisation.name, a.stage.label) for a in session.scalars(sa.select(Adoption))
+    found = session.execute(
+        sa.select(Organisation.name, Adoption.stage, sa.func.count())
+        .join(Organisation, Organisation.id == Adoption.organisation_id)
+        .group_by(Organisation.name, Adoption.stage)
     )
-    rows = [[org, stage, n] for (org, stage), n in sorted(counts.items())]
+    rows = sorted([org, stage.label, n] for org, stage, n in found)
     return Figure(
         "adoptions", "Adoptions across the partnership", ["Organisation", "Stage", "Sites"], rows
     )
 
 
 def monthly(session: Session, today: date | None = None) -> Figure:
-    """Published challenges and solutions, and test beds started, over the last 12 months."""
-    today = today or uk_today()
-    months = []
-    year, month = today.year, today.month
-    for _ in range(MONTHS):
-        months.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    months.reverse()
+    """Published challenges and solutions, and test beds started, over the last 12 months.
+
+    Months are UK calendar months, like every date the pages show: something published at
+    00:30 on 1 June British Summer Time counts in June, although it is still May in UTC."""
+    starts = _month_starts(today or uk_today())
     series = {
-        "Challenges published": [c.published_at for c in session.scalars(sa.select(Challenge))],
-        "Solutions published": [s.published_at for s in session.scalars(sa.select(Solution))],
-        "Test beds started": [a.live_at for a in session.scalars(sa.select(Agreement))],
+        "Challenges published": Challenge.published_at,
+        "Solutions published": Solution.published_at,
+        "Test beds started": Agreement.live_at,
     }
-    rows = []
-    for y, m in months:
-        label = date(y, m, 1).strftime("%b %Y")
-        rows.append(
-            [label]
-            + [
-                sum(1 for t in times if t and (t.year, t.month) == (y, m))
-                for times in series.values()
-            ]
-        )
+    counts = [_per_month(session, column, starts) for column in series.values()]
+    rows = [
+        [start.strftime("%b %Y"), *(per_month[i] for per_month in counts)]
+        for i, start in enumerate(starts[:-1])
+    ]
     return Figure("monthly", "The programme month by month", ["Month", *series], rows, "bars")
+
+
+def _month_starts(today: date) -> list[datetime]:
+    """The first moment, UK time, of each of the last 12 months up to ``today``'s, and of the
+    month after: 13 boundaries around 12 months."""
+    months = [(today.year, today.month - back) for back in range(MONTHS - 1, -2, -1)]
+    return [
+        datetime(year + (month - 1) // 12, (month - 1) % 12 + 1, 1, tzinfo=UK)
+        for year, month in months
+    ]
+
+
+def _per_month(session: Session, column, starts: list[datetime]) -> list[int]:
+    """How many rows have ``column`` in each month between the boundaries: a range the
+    column's index can serve, bucketed by comparisons that read the same on SQLite (which has
+    no time zones) and PostgreSQL."""
+    month = sa.case(*((column < end, i) for i, end in enumerate(starts[1:]))).label("month")
+    found = dict(
+        session.execute(
+            sa.select(month, sa.func.count())
+            .where(column >= starts[0], column < starts[-1])
+            .group_by(month)
+        ).all()
+    )
+    return [found.get(i, 0) for i in range(MONTHS)]
 
 
 # --- the fellowship ----------------------------------------------------------------------------
@@ -314,37 +349,39 @@ def selection_panels(session: Session) -> Figure:
     public role today and is an active user (as queries.panels_without_patient_member does),
     not the flag stored when the panel was formed: every panel had one then, by rule, so the
     flag would always read 100%."""
-    panels = list(session.scalars(sa.select(Panel).order_by(Panel.id)))
-    members = session.scalars(
-        sa.select(PanelMember).options(
-            selectinload(PanelMember.user)
-            .selectinload(User.memberships)
-            .selectinload(Membership.organisation)
-        )
-    )
-    with_patient = {
-        m.panel_id for m in members if m.user.is_active and m.user.has_role(Role.PANEL_PATIENT)
-    }
-    reviews = session.execute(
+    reviews = (
         sa.select(
             Review.panel_id,
-            sa.func.count(Review.id),
-            sa.func.count(Review.submitted_at),
-            sa.func.count(Review.conflict),
-        ).group_by(Review.panel_id)
-    ).all()
-    by_panel = {panel_id: (n, scored, conflicts) for panel_id, n, scored, conflicts in reviews}
-    groups: dict[str, list[Panel]] = {
-        _cohort_label(c): [p for p in panels if p.cohort_id == c.id] for c in _cohorts(session)
+            sa.func.count(Review.id).label("assigned"),
+            sa.func.count(Review.submitted_at).label("scored"),
+            sa.func.count(Review.conflict).label("conflicts"),
+        )
+        .group_by(Review.panel_id)
+        .subquery()
+    )
+    found = {
+        cohort_id: (formed, with_patient, *(int(n) for n in totals))
+        for cohort_id, formed, with_patient, *totals in session.execute(
+            sa.select(
+                Panel.cohort_id,
+                sa.func.count(Panel.id),
+                sa.func.count(sa.case((_has_patient_member(), Panel.id))),
+                *(
+                    sa.func.coalesce(sa.func.sum(column), 0)
+                    for column in (reviews.c.assigned, reviews.c.scored, reviews.c.conflicts)
+                ),
+            )
+            .outerjoin(reviews, reviews.c.panel_id == Panel.id)
+            .group_by(Panel.cohort_id)
+        )
     }
-    groups["Challenge response panels"] = [p for p in panels if p.challenge_id is not None]
+    groups = [(_cohort_label(c), c.id) for c in _cohorts(session)]
+    groups.append(("Challenge response panels", None))  # a panel is a cohort's or a challenge's
     rows = []
-    for label, members in groups.items():
-        if not members:
-            continue
-        totals = [sum(by_panel.get(p.id, (0, 0, 0))[i] for p in members) for i in range(3)]
-        share = round(100 * sum(p.id in with_patient for p in members) / len(members))
-        rows.append([label, len(members), share, *totals])
+    for label, cohort_id in groups:
+        if cohort_id in found:
+            formed, with_patient, *totals = found[cohort_id]
+            rows.append([label, formed, round(100 * with_patient / formed), *totals])
     return Figure(
         "selection-panels",
         "Selection panels and their reviews",
@@ -357,6 +394,23 @@ def selection_panels(session: Session) -> Figure:
             "Conflicts declared",
         ],
         rows,
+    )
+
+
+def _has_patient_member() -> sa.Exists:
+    """Whether the panel has a member who is an active user holding the patient or public role
+    through an active membership, for the panel in the enclosing query."""
+    return (
+        sa.select(PanelMember.user_id)
+        .join(User, User.id == PanelMember.user_id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            PanelMember.panel_id == Panel.id,
+            User.disabled_at.is_(None),
+            Membership.role == Role.PANEL_PATIENT,
+            Membership.is_active,
+        )
+        .exists()
     )
 
 

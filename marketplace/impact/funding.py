@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from challenges.fellowship.models import Cohort, Fellow
 from marketplace import audit
 from marketplace.accounts import policy
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Organisation, User
 from marketplace.db import get_by_id, uk_today
 from marketplace.errors import Forbidden
 from marketplace.impact.models import FundingKind, FundingRecord
@@ -182,14 +182,15 @@ def totals(session: Session) -> Totals:
 
 
 def solution_choices(session: Session) -> list[tuple[int, str]]:
-    """Every solution not withdrawn, by title, with its organisation to tell namesakes apart."""
-    solutions = session.scalars(
-        sa.select(Solution)
-        .options(joinedload(Solution.organisation))
+    """Every solution not withdrawn, by title, with its organisation to tell namesakes apart.
+    Only the three columns shown are read: the list is as long as the catalogue."""
+    solutions = session.execute(
+        sa.select(Solution.id, Solution.title, Organisation.name)
+        .join(Organisation, Organisation.id == Solution.organisation_id)
         .where(Solution.withdrawn_at.is_(None))
         .order_by(Solution.title, Solution.id)
-    ).all()
-    return [(s.id, f"{s.title} ({s.organisation.name})") for s in solutions]
+    )
+    return [(solution_id, f"{title} ({name})") for solution_id, title, name in solutions]
 
 
 def fellow_choices(session: Session) -> list[tuple[int, str]]:
