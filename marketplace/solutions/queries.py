@@ -26,7 +26,11 @@ def published(
     """Published solutions, best match first when searched, A to Z otherwise."""
     statement = (
         sa.select(Solution)
-        .options(selectinload(Solution.themes), selectinload(Solution.organisation))
+        .options(
+            selectinload(Solution.themes),
+            selectinload(Solution.organisation),
+            selectinload(Solution.care_setting_rows),  # the API shows them
+        )
         .where(Solution.published_at.is_not(None), Solution.withdrawn_at.is_(None))
     )
     if filters.maturity in {m.value for m in Maturity}:
