@@ -18,9 +18,15 @@ from marketplace.extensions import db
 
 
 def _create_app():
+    """The same app, and so the same start-up checks, as the web server's; a setting they
+    refuse is reported as a command error naming it, not as a traceback."""
     from marketplace.app import create_app
+    from marketplace.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)

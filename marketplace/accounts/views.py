@@ -51,6 +51,10 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
+def _sign_in_address_limit() -> str:
+    return current_app.config["SIGN_IN_ADDRESS_RATE_LIMIT"]
+
+
 def _register_limit() -> str:
     return current_app.config["REGISTER_RATE_LIMIT"]
 
@@ -102,7 +106,7 @@ def register():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 @limiter.limit(_sign_in_limit, methods=["POST"], key_func=_ip_and_email, deduct_when=_only_failures)
-@limiter.limit("30 per minute", methods=["POST"], deduct_when=_only_failures)
+@limiter.limit(_sign_in_address_limit, methods=["POST"], deduct_when=_only_failures)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
@@ -212,6 +216,7 @@ def api_tokens():
             form=form,
             tokens=tokens,
             new_secret=new_secret,
+            use_interval_minutes=int(services.TOKEN_USE_INTERVAL.total_seconds() // 60),
         ),
         status,
     )
