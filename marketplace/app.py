@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +9,7 @@ from flask import Flask, g
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from marketplace import access, cli, errors, formatting, security
+from marketplace import access, cli, errors, formatting, logs, security
 from marketplace.config import INSTANCE_DIR, PROJECT_ROOT, from_environment
 from marketplace.extensions import api, csrf, db, limiter, migrate
 from marketplace.matches.embedding import embedder_for
@@ -25,7 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     INSTANCE_DIR.mkdir(exist_ok=True)
     embedder_for(app.config)  # a missing MATCHING_MODEL stops start-up, naming the setting
-    _configure_logging(app)
+    logs.init_app(app)  # first, so every later step of a request logs with its id
     _configure_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -40,7 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 # Per-request values that Flask-Login, Flask-WTF and our CSP keep on ``g``.
-REQUEST_GLOBALS = ("_login_user", "csrf_token", "csp_nonce")
+REQUEST_GLOBALS = ("_login_user", "csrf_token", "csp_nonce", "request_id", "request_started")
 
 
 def _forget_request_globals(_error=None) -> None:
@@ -48,13 +47,6 @@ def _forget_request_globals(_error=None) -> None:
     (tests, scripts) must not inherit the previous request's user, CSRF token or nonce."""
     for name in REQUEST_GLOBALS:
         g.pop(name, None)
-
-
-def _configure_logging(app: Flask) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-        )
 
 
 def _configure_templates(app: Flask) -> None:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
-import time
 
 from flask import Flask, g, request
 from flask_login import current_user
 
 from marketplace.errors import BadRequest
-
-log = logging.getLogger("marketplace.requests")
 
 
 def csp_nonce() -> str:
@@ -65,28 +61,7 @@ def _refuse_nul_characters():
         raise BadRequest("What you sent contains a character that cannot be accepted")
 
 
-def _start_timer():
-    g.request_started = time.perf_counter()
-
-
-def _log_request(response):
-    started = g.get("request_started")
-    elapsed_ms = (time.perf_counter() - started) * 1000 if started else 0.0
-    user_id = getattr(current_user, "id", None) if current_user else None
-    log.info(
-        "%s %s %s %.1fms user=%s",
-        request.method,
-        request.path,
-        response.status_code,
-        elapsed_ms,
-        user_id,
-    )
-    return response
-
-
 def init_app(app: Flask) -> None:
-    app.before_request(_start_timer)
     app.before_request(_refuse_nul_characters)
     app.after_request(_set_headers)
-    app.after_request(_log_request)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
