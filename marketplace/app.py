@@ -117,7 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         response_panel_views,
     )
     from challenges.fellowship import views as fellowship_views
-    from marketplace import api_docs, pages
+    from marketplace import api_docs, pages, readiness
     from marketplace.accounts import admin_views
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts import views as accounts_views
@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from procurement.testbeds import views as testbed_views
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(readiness.bp)
     app.register_blueprint(challenge_views.bp)
     app.register_blueprint(fellowship_views.bp)
     app.register_blueprint(fellow_views.bp)

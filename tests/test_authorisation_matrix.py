@@ -43,6 +43,7 @@ ACCESS = {
     "static": PUBLIC,
     "pages.home": PUBLIC,
     "pages.healthz": PUBLIC,
+    "readiness.readyz": PUBLIC,
     "pages.design_system_asset": PUBLIC,
     "api_docs.docs": PUBLIC,
     "api-docs.openapi_json": PUBLIC,
