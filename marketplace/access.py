@@ -60,8 +60,11 @@ def _load_token_user(req):
     scheme, _, secret = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret:
         return None
-    user = services.user_for_token(db.session, secret.strip())
-    if user is not None:
+    token = services.usable_token(db.session, secret.strip())
+    if token is None:
+        return None
+    user = token.user
+    if services.record_token_use(db.session, token):
         db.session.commit()  # keep last_used_at even when the request itself fails
     return user
 

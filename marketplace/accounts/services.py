@@ -32,6 +32,9 @@ ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
 COMPANIES_HOUSE_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
 TOKEN_PREFIX = "mkt_"  # noqa: S105 - a public marker that makes leaked tokens findable
 MAX_TOKEN_DAYS = 366
+# A token's use is recorded at most once per this interval, not on every API call (each record
+# is a write and a commit), so "last used" is true to within it.
+TOKEN_USE_INTERVAL = timedelta(minutes=5)
 SELF_SERVICE_ROLES = tuple(role for role in Role if role is not Role.INNOVATION_TEAM)
 
 
@@ -400,14 +403,34 @@ def revoke_api_token(session: Session, actor: User, token_id: int) -> ApiToken:
     return token
 
 
-def user_for_token(session: Session, secret: str) -> User | None:
+def usable_token(session: Session, secret: str) -> ApiToken | None:
+    """The token with this secret, if it still works and its owner may still sign in."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     if token is None or not token.is_usable or not token.user.is_active:
         return None
-    token.last_used_at = utcnow()
-    return token.user
+    return token
+
+
+def record_token_use(session: Session, token: ApiToken) -> bool:
+    """Set ``last_used_at`` to now unless a use within ``TOKEN_USE_INTERVAL`` is recorded; say
+    whether anything was written. The condition is in the UPDATE itself, so when several
+    workers see the same stale value at once, only the first to write changes the row."""
+    now = utcnow()
+    stale = now - TOKEN_USE_INTERVAL
+    if token.last_used_at is not None and token.last_used_at >= stale:
+        return False
+    written = session.execute(
+        sa.update(ApiToken)
+        .where(
+            ApiToken.id == token.id,
+            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < stale),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return written.rowcount > 0
 
 
 # --- helpers -----------------------------------------------------------------------------

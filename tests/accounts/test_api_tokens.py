@@ -6,8 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from marketplace.accounts import services
 from marketplace.accounts.models import ApiToken
+from marketplace.extensions import db
 from tests import factories
 from tests.conftest import post_form
 
@@ -123,3 +126,86 @@ def test_malformed_authorisation_headers_get_401(client, header):
 
 def test_a_browser_session_does_not_authenticate_the_api(browser):
     assert browser.get("/api/v1/me").status_code == 401
+
+
+@pytest.fixture
+def token_use(person, client, session, app):
+    """``token_use()`` → (the token's recorded last use, UPDATEs of api_tokens issued) after
+    one API call with it."""
+    secret = factories.create_token(person)
+    token_id = session.scalars(session.query(ApiToken).statement).one().id
+    session.remove()
+
+    def use():
+        updates = []
+
+        def note(_conn, _cursor, statement, *_args):
+            if statement.lstrip().upper().startswith("UPDATE API_TOKENS"):
+                updates.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", note)
+        try:
+            response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", note)
+        assert response.status_code == 200
+        return session.get(ApiToken, token_id, populate_existing=True).last_used_at, len(updates)
+
+    return use
+
+
+def test_a_tokens_first_use_is_recorded(token_use):
+    last_used, updates = token_use()
+
+    assert updates == 1
+    assert factories.utcnow() - last_used < timedelta(seconds=30)
+
+
+def test_uses_within_the_interval_write_nothing(token_use):
+    first, _ = token_use()
+
+    again, updates = token_use()
+
+    assert again == first
+    assert updates == 0
+
+
+def test_a_use_after_the_interval_is_recorded(token_use, session):
+    first, _ = token_use()
+    token = session.scalars(session.query(ApiToken).statement).one()
+    token.last_used_at = first - services.TOKEN_USE_INTERVAL - timedelta(seconds=1)
+    session.commit()
+
+    last_used, updates = token_use()
+
+    assert updates == 1
+    assert last_used >= first
+
+
+def test_of_workers_holding_the_same_stale_value_only_one_writes(person, session):
+    """Another worker recorded a use after this one read the token: the conditional UPDATE
+    finds the row fresh and leaves it."""
+    factories.create_token(person)
+    token = session.scalars(session.query(ApiToken).statement).one()
+    recorded_elsewhere = factories.utcnow()
+    session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id == token.id)
+        .values(last_used_at=recorded_elsewhere)
+        .execution_options(synchronize_session=False)
+    )
+
+    assert token.last_used_at is None  # what this worker still holds
+    assert services.record_token_use(session, token) is False
+    session.commit()
+    assert session.get(ApiToken, token.id).last_used_at == recorded_elsewhere
+
+
+def test_the_tokens_page_says_how_precise_last_used_is(browser):
+    create_on_page(browser)
+
+    page = browser.get("/account/tokens").text
+
+    assert "Use is recorded at most once every 5 minutes" in page
