@@ -7,19 +7,10 @@ not silence other loggers.
 from alembic import context
 from flask import current_app
 
+from marketplace.search.models import described_by_models
+
 migrate_extension = current_app.extensions["migrate"]
 metadata = migrate_extension.db.metadata
-
-
-# What each database's search engine adds beside ``search_entries`` (see
-# ``marketplace/search/models.py``): made by the migration, not described by the models.
-SEARCH_ENGINE_OBJECTS = {("column", "document"), ("index", "ix_search_entries_document")}
-
-
-def _include_object(obj, name, type_, reflected, compare_to) -> bool:
-    if type_ == "table" and name.startswith("search_entries_fts"):
-        return False  # the FTS5 table and its shadow tables
-    return (type_, name) not in SEARCH_ENGINE_OBJECTS
 
 
 def _skip_empty_autogenerate(context_, revision, directives):
@@ -37,7 +28,7 @@ def run_offline() -> None:
         target_metadata=metadata,
         literal_binds=True,
         render_as_batch=True,
-        include_object=_include_object,
+        include_object=described_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -46,7 +37,7 @@ def run_offline() -> None:
 def run_online() -> None:
     options = dict(migrate_extension.configure_args)
     options.setdefault("process_revision_directives", _skip_empty_autogenerate)
-    options.setdefault("include_object", _include_object)
+    options.setdefault("include_object", described_by_models)
     with migrate_extension.db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata, **options)
         with context.begin_transaction():

@@ -9,13 +9,19 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from marketplace.extensions import db
+from marketplace.search.models import described_by_models
 from tests import factories
 
 
 def _drift():
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_object": described_by_models,
+            },
         )
         return compare_metadata(context, db.metadata)
 

@@ -19,6 +19,15 @@ TSVECTOR_COLUMN = "document"
 TSVECTOR_INDEX = "ix_search_entries_document"
 
 
+def described_by_models(_object, name, type_, _reflected, _compare_to) -> bool:
+    """For Alembic's comparison of models and database (``include_object``): false for what
+    each search engine adds itself, the FTS5 table with its shadow tables and the tsvector
+    column with its index."""
+    if type_ == "table" and name.startswith(FTS_TABLE):
+        return False
+    return (type_, name) not in {("column", TSVECTOR_COLUMN), ("index", TSVECTOR_INDEX)}
+
+
 class SearchEntry(Base):
     """The searchable text of one record: its title (weighted most), the names around it
     (supplier, organisations), its themes, and the body."""

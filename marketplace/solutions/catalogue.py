@@ -14,14 +14,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from challenges.models import Theme
 from marketplace.db import uk_today
 from marketplace.errors import Invalid
-from marketplace.pagination import Page
+from marketplace.pagination import MAX_PAGE, Page
 from marketplace.search import engine
 from marketplace.search.engine import Highlight
-from marketplace.search.listing import search_listing
 from marketplace.search.query import SearchQuery
+from marketplace.solutions.catalogue_query import count_and_page
 from marketplace.solutions.models import (
     Adoption,
     AdoptionStage,
@@ -87,10 +86,13 @@ class CatalogueResult:
 
 
 def on_public_view() -> sa.ColumnElement[bool]:
+    """Published, not withdrawn and market-ready. The state is written into the statement,
+    not bound, so that SQLite sees it matches the catalogue's partial index."""
     return sa.and_(
         Solution.published_at.is_not(None),
         Solution.withdrawn_at.is_(None),
-        Solution.maturity == Maturity.MARKET_READY,
+        Solution.maturity
+        == sa.literal(Maturity.MARKET_READY, Solution.maturity.type, literal_execute=True),
     )
 
 
@@ -130,44 +132,51 @@ def search(session: Session, filters: CatalogueFilters, page: int = 1) -> Catalo
     query = SearchQuery.parse(filters.text)
     if query.problem:
         return CatalogueResult(Page([], 1, PER_PAGE, 0), {}, query)
-    hits = engine.matching(session, KIND, query) if query.words else None
-    chosen = {f: _condition(f, filters.values(f)) for f in FACETS if filters.values(f)}
-
-    def products(skip: str | None = None) -> sa.Select:
-        statement = sa.select(Solution.id).where(on_public_view())
-        if hits is not None:
-            statement = statement.join(hits, hits.c.ref_id == Solution.id)
-        return statement.where(*(c for f, c in chosen.items() if f != skip))
-
-    facets = {f: _facet(session, f, products(skip=f), filters.values(f)) for f in FACETS}
-    listing = (
-        sa.select(Solution)
-        .options(
-            selectinload(Solution.themes),
-            selectinload(Solution.care_setting_rows),
-            selectinload(Solution.organisation),
-        )
-        .where(on_public_view(), *chosen.values())
-    )
-    found = search_listing(
+    page = min(max(1, page), MAX_PAGE)
+    today = uk_today()
+    found = count_and_page(
         session,
-        listing,
-        kind=KIND,
-        id_column=Solution.id,
-        query=query,
-        order=(Solution.title, Solution.id),
-        page=page,
-        per_page=PER_PAGE,
+        public=on_public_view(),
+        hits=engine.matching(session, KIND, query) if query.words else None,
+        chosen={f: _condition(f, filters.values(f), today) for f in FACETS if filters.values(f)},
+        assured=assurance_complete(today),
+        adopted=in_use(),
+        chosen_theme_ids=_theme_ids(filters.values("theme")),
+        offset=(page - 1) * PER_PAGE,
+        limit=PER_PAGE,
     )
-    return CatalogueResult(found.page, facets, query, found.highlights)
+    products = {
+        s.id: s
+        for s in session.scalars(
+            sa.select(Solution)
+            .where(Solution.id.in_(found.page_ids))
+            .options(
+                selectinload(Solution.themes),
+                selectinload(Solution.care_setting_rows),
+                selectinload(Solution.organisation),
+            )
+        )
+    }
+    items = [products[i] for i in found.page_ids if i in products]
+    return CatalogueResult(
+        Page(items, page, PER_PAGE, found.total),
+        {f: _facet(f, found.counts.get(f, {}), filters.values(f)) for f in FACETS},
+        query,
+        engine.highlights(session, KIND, query, found.page_ids),
+    )
 
 
-def _condition(facet: str, values: frozenset[str]) -> sa.ColumnElement[bool]:
+def _theme_ids(values: frozenset[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and 0 < int(v) <= LARGEST_ID]
+
+
+def _condition(facet: str, values: frozenset[str], today: date) -> sa.ColumnElement[bool]:
     """The products that have any of the chosen values; values that do not exist match none."""
     if facet == "theme":
-        ids = [int(v) for v in values if v.isdigit() and 0 < int(v) <= LARGEST_ID]
         return Solution.id.in_(
-            sa.select(solution_themes.c.solution_id).where(solution_themes.c.theme_id.in_(ids))
+            sa.select(solution_themes.c.solution_id).where(
+                solution_themes.c.theme_id.in_(_theme_ids(values))
+            )
         )
     if facet in ENUM_FACETS:
         members = [m for m in ENUM_FACETS[facet] if m.value in values]
@@ -178,50 +187,24 @@ def _condition(facet: str, values: frozenset[str]) -> sa.ColumnElement[bool]:
                 )
             )
         return getattr(Solution, facet).in_(members)
-    expression = assurance_complete() if facet == "assurance" else in_use()
+    expression = assurance_complete(today) if facet == "assurance" else in_use()
     key = ASSURED[0] if facet == "assurance" else ADOPTED[0]
     return expression if key in values else sa.false()
 
 
-def _facet(session: Session, facet: str, products: sa.Select, chosen: frozenset[str]):
-    """Each value of one facet with how many of ``products`` have it."""
+def _facet(facet: str, counts: dict, chosen: frozenset[str]) -> list[FacetValue]:
+    """Each value of one facet with its count: every value of a fixed list, the themes that
+    some product has (or that are ticked)."""
     if facet == "theme":
-        chosen_ids = [int(v) for v in chosen if v.isdigit() and 0 < int(v) <= LARGEST_ID]
-        found = sa.func.count(solution_themes.c.solution_id)
-        counts = session.execute(
-            sa.select(Theme.id, Theme.name, found)
-            .outerjoin(
-                solution_themes,
-                sa.and_(
-                    solution_themes.c.theme_id == Theme.id,
-                    solution_themes.c.solution_id.in_(products),
-                ),
-            )
-            .group_by(Theme.id, Theme.name)
-            .having(sa.or_(found > 0, Theme.id.in_(chosen_ids)))  # a ticked box stays to untick
-            .order_by(Theme.name)
-        ).all()
-        return [FacetValue(str(i), name, n, str(i) in chosen) for i, name, n in counts]
+        themes = sorted(counts.items(), key=lambda item: (item[1][0] or "").lower())
+        return [FacetValue(v, label, n, v in chosen) for v, (label, n) in themes]
     if facet in ENUM_FACETS:
-        column = SolutionCareSetting.setting if facet == "setting" else getattr(Solution, facet)
-        owner = SolutionCareSetting.solution_id if facet == "setting" else Solution.id
-        counts = dict(
-            session.execute(
-                sa.select(column, sa.func.count()).where(owner.in_(products)).group_by(column)
-            ).all()
-        )
         return [
-            FacetValue(m.value, m.label, counts.get(m, 0), m.value in chosen)
+            FacetValue(m.value, m.label, counts.get(m.value, (None, 0))[1], m.value in chosen)
             for m in ENUM_FACETS[facet]
         ]
     value, label = ASSURED if facet == "assurance" else ADOPTED
-    expression = assurance_complete() if facet == "assurance" else in_use()
-    count = session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Solution)
-        .where(Solution.id.in_(products), expression)
-    )
-    return [FacetValue(value, label, count or 0, value in chosen)]
+    return [FacetValue(value, label, counts.get(value, (None, 0))[1], value in chosen)]
 
 
 def listed(session: Session, solution_id: int | None) -> Solution | None:

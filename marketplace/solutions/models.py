@@ -144,6 +144,22 @@ class SolutionCareSetting(Base):
     )
 
 
+PUBLISHED = "published_at IS NOT NULL AND withdrawn_at IS NULL"
+ON_CATALOGUE = f"{PUBLISHED} AND maturity = 'market_ready'"
+CATALOGUE_COLUMNS = (
+    "title",
+    "id",
+    "esf_tier",
+    "device_class",
+    "dtac_status",
+    "dspt_status",
+    "cyber_essentials",
+    "dcb0129_in_place",
+    "dspt_expiry",
+    "cyber_essentials_expiry",
+)
+
+
 class Solution(TimestampMixin, Base):
     __tablename__ = "solutions"
 
@@ -196,6 +212,21 @@ class Solution(TimestampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        # Listings of published solutions in title order, and the catalogue's products with
+        # every column its facets count, so both read an index rather than the wide rows.
+        sa.Index(
+            "ix_solutions_published_by_title",
+            "title",
+            "id",
+            sqlite_where=sa.text(PUBLISHED),
+            postgresql_where=sa.text(PUBLISHED),
+        ),
+        sa.Index(
+            "ix_solutions_catalogue",
+            *CATALOGUE_COLUMNS,
+            sqlite_where=sa.text(ON_CATALOGUE),
+            postgresql_where=sa.text(ON_CATALOGUE),
+        ),
         sa.CheckConstraint(
             "dspt_expiry IS NULL OR dspt_date IS NULL OR dspt_expiry > dspt_date",
             name="dspt_expiry_after_date",
