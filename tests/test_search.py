@@ -201,3 +201,18 @@ def test_the_dps_register_finds_a_supplier_by_name(app, client, session):
 
     assert f"<mark>{number}</mark>" in page and second_name not in page
     assert first_name in everyone and second_name in everyone
+
+
+def test_search_results_page_and_count_past_the_last_page(session):
+    from marketplace.solutions import queries
+
+    for n in range(23):
+        factories.create_solution(title=f"Sensor kit {n:02d}")
+    search = queries.SolutionFilters(text="sensor kit")
+
+    first, second, beyond = (queries.published(session, search, page) for page in (1, 2, 9))
+
+    assert (first.page.total, second.page.total, beyond.page.total) == (23, 23, 23)
+    assert len(first.page.items) == 20 and len(second.page.items) == 3 and beyond.page.items == []
+    titles = [s.title for s in first.page.items + second.page.items]
+    assert sorted(titles) == [f"Sensor kit {n:02d}" for n in range(23)]

@@ -100,7 +100,11 @@ def rebuild(connection: sa.Connection, source: Source, progress=None) -> int:
         _insert(connection, source, chunk)
         if progress is not None:
             progress.update(len(chunk))
-    if connection.dialect.name == "sqlite":
+    if connection.dialect.name == "postgresql":
+        # Statistics for the planner at once: a table refilled wholesale would otherwise be
+        # planned as though it held what it held before, until autovacuum comes by.
+        connection.execute(sa.text("ANALYZE search_entries"))
+    else:
         # Rebuild the FTS5 index from the table too, mending it if it ever drifted.
         rebuild_fts = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"  # noqa: S608
         connection.execute(sa.text(rebuild_fts))
