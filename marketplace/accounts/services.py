@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from marketplace import audit
 from marketplace.accounts import lifecycle, passwords, policy
@@ -407,7 +407,11 @@ def usable_token(session: Session, secret: str) -> ApiToken | None:
     """The token with this secret, if it still works and its owner may still sign in."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    token = session.scalar(
+        sa.select(ApiToken)
+        .options(joinedload(ApiToken.user))  # one statement for both, on every API call
+        .where(ApiToken.token_hash == _digest(secret))
+    )
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     return token
