@@ -95,7 +95,7 @@ def test_every_line_of_a_request_carries_its_id_and_the_access_line_its_facts(
     assert access["duration_ms"] >= 0
     assert access["remote_addr"] == "127.0.0.1"
     assert access["user_id"] is None
-    assert {"time", "level", "message"} <= access.keys()
+    assert {"time", "level", "message", "process"} <= access.keys()
 
 
 def test_the_access_line_names_the_user_by_id_never_by_session_token(app, json_lines):
