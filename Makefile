@@ -11,13 +11,26 @@ SWAGGER := node_modules/swagger-ui-dist
 # Server on which `make test-postgres` creates (and afterwards drops) a throw-away database.
 TEST_POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-postgres lint check-migrations install browser constraints bench bench-scale bench-ann clean
+.PHONY: run serve worker test test-postgres lint check-migrations install browser constraints bench bench-scale bench-ann clean
 
 run: install
 	$(BIN)/marketplace db upgrade
 	$(BIN)/marketplace seed-demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(BIN)/marketplace run --host 127.0.0.1 --port $(PORT)
+
+# Production ("Running in production" in README.md): migrations, then gunicorn with
+# marketplace/gunicorn_conf.py. MARKETPLACE_ENV defaults to production, where the app refuses
+# to start without SECRET_KEY, REDIS_URL and a PostgreSQL DATABASE_URL, naming what is missing.
+serve: export MARKETPLACE_ENV ?= production
+serve: install
+	$(BIN)/marketplace db upgrade
+	exec $(BIN)/gunicorn --config python:marketplace.gunicorn_conf
+
+# The RQ worker that encodes submitted texts, beside `make serve`, in the same environment.
+worker: export MARKETPLACE_ENV ?= production
+worker: install
+	exec $(BIN)/marketplace matching worker
 
 test: install browser
 	$(BIN)/pytest $(PYTEST_ARGS)
