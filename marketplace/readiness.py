@@ -4,7 +4,8 @@ Ready means the database answers and, when ``REDIS_URL`` is set, so does Redis (
 the encoding queue live there). The matching index is reported, never waited for: a process
 that has not ranked anything yet has not loaded it, and forcing a load (or a 20 s build) in a
 probe would make the probe the slow request. Whether a snapshot is on disk tells an operator
-if that first ranking will load one or build it.
+if that first ranking will load one or build it. A failing part is logged as one warning line,
+not a traceback, since probes repeat every few seconds.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def _database() -> str:
     try:
         with db.engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        log.exception("readiness: database unreachable")
+    except sa.exc.SQLAlchemyError as error:
+        log.warning("readiness: database unreachable: %s", error)
         return "unreachable"
     return "ok"
 
@@ -63,8 +64,8 @@ def _redis() -> str:
             socket_timeout=PROBE_TIMEOUT_SECONDS,
         ) as client:
             client.ping()
-    except RedisError:
-        log.exception("readiness: Redis unreachable")
+    except RedisError as error:
+        log.warning("readiness: Redis unreachable: %s", error)
         return "unreachable"
     return "ok"
 
