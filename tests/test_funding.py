@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -155,6 +156,21 @@ def test_bad_input_is_refused_and_nothing_is_stored(session, people, changes, fi
     assert stored() == 0
 
 
+def test_a_withdrawn_solution_is_refused(session, people):
+    solution = factories.create_solution(title="Retired sensor")
+    solution.withdrawn_at = factories.utcnow()
+    session.commit()
+
+    with pytest.raises(Invalid) as error:
+        funding.record_funding(session, people["team"], valid(people, solution_id=solution.id))
+
+    assert error.value.fields == {
+        "solution_id": ["That solution has been withdrawn: choose another"]
+    }
+    session.rollback()
+    assert stored() == 0
+
+
 @pytest.mark.parametrize("who", ["partner", "supplier"])
 def test_only_the_team_records_funding(session, people, who):
     with pytest.raises(Forbidden, match="Only the innovation team"):
@@ -192,16 +208,19 @@ def _post(client, data):
     return client.post("/impact/funding/new", data={"csrf_token": csrf_from(page.text), **data})
 
 
-def test_the_team_records_funding_on_the_page_and_partners_read_it_escaped(app, people):
+def test_the_team_finds_the_solution_records_funding_and_partners_read_it_escaped(app, people):
     team = _client(app, people["team"])
 
-    form = team.get("/impact/funding/new")
+    empty = team.get("/impact/funding/new")
+    found = team.get("/impact/funding/new?solution_q=sepsis")
     done = _post(team, _form(people, fellow_id=str(people["fellow_id"])))
     listed = _client(app, people["partner"]).get("/impact/funding")
     listed_for_team = team.get("/impact/funding")
 
-    assert form.status_code == 200
-    assert "Sepsis alerting" in form.text and "Samira Haddad (2026 cohort)" in form.text
+    assert empty.status_code == 200 and found.status_code == 200
+    assert _offered(empty.text) == [] and SEARCH_HINT in empty.text
+    assert _offered(found.text) == [str(people["solution_id"])]
+    assert "Samira Haddad (2026 cohort)" in empty.text
     assert done.status_code == 302 and done.headers["Location"].endswith("/impact/funding")
     assert listed.status_code == 200 and "£25,000" in listed.text
     assert "Match-funded: &lt; £5k &amp; &#39;quoted&#39;" in listed.text
@@ -210,12 +229,18 @@ def test_the_team_records_funding_on_the_page_and_partners_read_it_escaped(app, 
     assert "Record funding" not in listed.text and "Record funding" in listed_for_team.text
     with app.app_context():
         assert stored() == 1
+        record = db.session.scalars(sa.select(FundingRecord)).one()
+        assert (record.solution_id, record.fellow_id) == (
+            people["solution_id"],
+            people["fellow_id"],
+        )
 
 
 PAGE_BAD_INPUT = [
     ({"solution_id": ""}, "Choose the solution or the fellow"),
     ({"solution_id": "999999"}, "Choose a solution from the list"),
     ({"solution_id": "<script>"}, "Choose the solution or the fellow"),
+    ({"solution_id": str(2**40)}, "Choose a solution from the list"),
     ({"fellow_id": "99999999999999"}, "Choose a fellow from the list"),
     ({"funder": ""}, "Enter the funder"),
     ({"funder": "<script>alert(1)</script>"}, "must not contain &lt; or &gt;"),
@@ -278,6 +303,195 @@ def test_the_list_filters_by_kind_and_ignores_unknown_kinds(app, people):
     assert "2 funding records" in unknown.text and "<script>" not in unknown.text
 
 
+# --- finding the solution on the page ----------------------------------------------------------
+
+SEARCH_HINT = "Search for the solution by its name, its supplier or a word from its description"
+RADIO = re.compile(
+    r'<input class="nhsuk-radios__input" id="solution_id[^"]*" name="solution_id"'
+    r' type="radio" value="(\d+)"( checked)?'
+)
+
+
+def _offered(html: str) -> list[str]:
+    """The ids of the solutions the page offers as radios, in order."""
+    return [value for value, _ in RADIO.findall(html)]
+
+
+def _checked(html: str) -> list[str]:
+    return [value for value, checked in RADIO.findall(html) if checked]
+
+
+@pytest.fixture
+def catalogue(session, people):
+    """Solutions to search: one by a word of its title, one by its supplier's name only, one
+    withdrawn and a draft (drafts may be funded, as a fellow's idea may be)."""
+    supplier = factories.create_user(
+        role=Role.INNOVATOR,
+        organisation=factories.create_organisation(
+            kind=OrganisationKind.SME, name="Brightwater Diagnostics"
+        ),
+    )
+    ward = factories.create_solution(supplier, title="Ward deterioration scores")
+    withdrawn = factories.create_solution(title="Sepsis screening kiosk")
+    withdrawn.withdrawn_at = factories.utcnow()
+    draft = factories.create_solution(status="draft", title="Sepsis pathway app")
+    session.commit()
+    return {"ward": ward.id, "withdrawn": withdrawn.id, "draft": draft.id}
+
+
+def test_the_search_finds_a_solution_by_a_word_of_its_title_or_its_supplier(app, people, catalogue):
+    team = _client(app, people["team"])
+
+    by_title = team.get("/impact/funding/new?solution_q=Sepsis")
+    by_supplier = team.get("/impact/funding/new?solution_q=brightwater")
+
+    assert by_title.status_code == by_supplier.status_code == 200
+    assert set(_offered(by_title.text)) == {str(people["solution_id"]), str(catalogue["draft"])}
+    assert _offered(by_supplier.text) == [str(catalogue["ward"])]
+    assert "Ward deterioration scores (Brightwater Diagnostics)" in by_supplier.text
+    assert "2 solutions match “Sepsis”" in by_title.text
+    assert _checked(by_title.text) == []  # nothing is chosen for the team
+
+
+def test_a_withdrawn_solution_is_not_offered_nor_carried_as_the_chosen_one(app, people, catalogue):
+    team = _client(app, people["team"])
+
+    searched = team.get("/impact/funding/new?solution_q=kiosk")
+    carried = team.get(f"/impact/funding/new?solution_id={catalogue['withdrawn']}")
+
+    assert _offered(searched.text) == [] and "No solution matches “kiosk”" in searched.text
+    assert "Sepsis screening kiosk" not in searched.text + carried.text
+    assert _offered(carried.text) == []
+
+
+def test_the_search_offers_the_best_matches_first_and_at_most_twenty(session, people):
+    """A word in the title counts for more than the same word in the description."""
+    in_descriptions = [
+        factories.create_solution(status="draft", title=f"Ward tool {n}") for n in range(21)
+    ]
+    for solution in in_descriptions:
+        solution.description = "Alerts for telemetry on the ward."
+    in_title = factories.create_solution(status="draft", title="Telemetry hub")
+    session.commit()
+
+    found = funding.find_solutions(session, "telemetry")
+
+    assert len(found.choices) == funding.SOLUTIONS_FOUND and found.more
+    assert found.choices[0] == (in_title.id, f"Telemetry hub ({in_title.organisation.name})")
+    assert funding.find_solutions(session, "telemetry hub").more is False
+
+
+def test_an_empty_search_offers_nothing_but_the_hint(app, people):
+    page = _client(app, people["team"]).get("/impact/funding/new?solution_q=+++")
+
+    assert page.status_code == 200
+    assert _offered(page.text) == [] and SEARCH_HINT in page.text
+    assert "There is a problem" not in page.text and "No solution matches" not in page.text
+
+
+HOSTILE_SEARCHES = [
+    ("%", "Search for a word that describes what you are looking for"),
+    ("_", "Search for a word that describes what you are looking for"),
+    ("'\"", "Search for a word that describes what you are looking for"),
+    ("%' OR 1=1 --", "No solution matches"),
+    ("x" * 10_000, "Search for 200 characters or fewer"),
+    ("<script>alert(1)</script>", "No solution matches"),
+    ('sepsis\\* OR ("', "1 solution matches"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), HOSTILE_SEARCHES)
+def test_hostile_search_text_gets_a_clear_answer_never_an_error(app, people, text, message):
+    response = _client(app, people["team"]).get(
+        "/impact/funding/new", query_string={"solution_q": text}
+    )
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert "<script>alert(1)</script>" not in response.text
+    if message.startswith("Search for"):
+        assert "There is a problem" in response.text and 'href="#solution_q"' in response.text
+        assert _offered(response.text) == []
+
+
+def test_a_search_keeps_the_solution_already_chosen(app, people, catalogue):
+    """The search form carries the chosen one; it stays chosen beside the new results."""
+    page = _client(app, people["team"]).get(
+        f"/impact/funding/new?solution_q=brightwater&solution_id={people['solution_id']}"
+    )
+
+    assert _offered(page.text) == [str(people["solution_id"]), str(catalogue["ward"])]
+    assert _checked(page.text) == [str(people["solution_id"])]
+    assert f'type="hidden" name="solution_id" value="{people["solution_id"]}"' in page.text
+
+
+def test_a_form_with_errors_keeps_the_chosen_solution_chosen(app, people, catalogue):
+    team = _client(app, people["team"])
+
+    response = _post(team, _form(people, amount="lots", solution_q="brightwater"))
+
+    assert response.status_code == 422 and "There is a problem" in response.text
+    assert _offered(response.text) == [str(people["solution_id"]), str(catalogue["ward"])]
+    assert _checked(response.text) == [str(people["solution_id"])]
+    assert 'name="solution_q" value="brightwater"' in response.text  # the search, carried on
+
+
+@pytest.mark.parametrize("which", ["withdrawn", "missing"])
+def test_posting_a_withdrawn_or_missing_solution_is_refused_and_stores_nothing(
+    app, people, catalogue, which
+):
+    solution_id = catalogue["withdrawn"] if which == "withdrawn" else 999_999
+    message = {
+        "withdrawn": "That solution has been withdrawn: choose another",
+        "missing": "Choose a solution from the list",
+    }[which]
+
+    response = _post(
+        _client(app, people["team"]), _form(people, solution_id=str(solution_id), solution_q="")
+    )
+
+    assert response.status_code == 422
+    assert response.text.count(message) == 2  # in the summary, and by the search box
+    assert 'href="#solution_q"' in response.text  # nothing to choose from: the search box
+    assert _offered(response.text) == [] and "Sepsis screening kiosk" not in response.text
+    with app.app_context():
+        assert stored() == 0
+
+
+def test_a_refusal_with_results_shown_points_at_the_radios(app, people, catalogue):
+    response = _post(
+        _client(app, people["team"]),
+        _form(people, solution_id=str(catalogue["withdrawn"]), solution_q="sepsis"),
+    )
+
+    assert response.status_code == 422
+    assert 'href="#solution_id"' in response.text
+    assert 'id="solution_id-error"' in response.text and _checked(response.text) == []
+    with app.app_context():
+        assert stored() == 0
+
+
+def test_not_for_a_solution_stays_chosen_on_a_form_with_errors(app, people):
+    response = _post(
+        _client(app, people["team"]),
+        _form(people, solution_id="", solution_q="sepsis", fellow_id="", funder=""),
+    )
+
+    assert response.status_code == 422
+    assert re.search(
+        r'id="solution_id-none" name="solution_id" type="radio" value="" checked', response.text
+    )
+
+
+def test_the_picker_is_labelled(app, people):
+    page = _client(app, people["team"]).get("/impact/funding/new?solution_q=sepsis").text
+
+    assert '<label class="nhsuk-label" for="solution_q">Find the solution</label>' in page
+    assert 'aria-describedby="solution_q-hint"' in page
+    legend = re.search(r"<legend[^>]*>\s*Choose the solution\s*</legend>", page)
+    assert legend and page.index("<fieldset") < legend.start()
+
+
 # --- API -----------------------------------------------------------------------------------
 
 
@@ -311,6 +525,26 @@ def test_the_api_records_and_lists_funding(app, people):
     assert listed.status_code == 200 and listed.json["total"] == 1
     assert listed.json["items"][0]["solution_title"] == "Sepsis alerting"
     assert "recorded_by_id" not in listed.json["items"][0]
+
+
+def test_the_api_refuses_a_withdrawn_solution(app, people):
+    with app.app_context():
+        solution = factories.create_solution(title="Retired sensor")
+        solution.withdrawn_at = factories.utcnow()
+        db.session.commit()
+        solution_id = solution.id
+    client, headers = _api(app, people["team"])
+
+    response = client.post(
+        "/api/v1/funding", json=_json(people, solution_id=solution_id), headers=headers
+    )
+
+    assert response.status_code == 422
+    assert response.json["error"]["fields"]["solution_id"] == [
+        "That solution has been withdrawn: choose another"
+    ]
+    with app.app_context():
+        assert stored() == 0
 
 
 API_BAD_INPUT = [

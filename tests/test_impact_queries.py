@@ -39,8 +39,13 @@ PAGES = [
     *(f"/impact/{key}.csv" for key in figures.FIGURES),
     "/impact/funding",
     "/impact/funding/new",
+    "/impact/funding/new?solution_q=radar",  # a word in every solution's description
 ]
+TEAM_ONLY = "/impact/funding/new"
 API = ["/api/v1/funding"]
+# Every solution the world has carries the factories' title: a page that listed the
+# catalogue would show it once for each.
+TITLE = factories.COMPLETE_SOLUTION["overview"]["title"]
 # What a figure may load as objects: the viewer (with memberships and organisations, for
 # the policy checks), the cohorts that head the fellowship rows, and the top-funded solutions.
 FEW_OBJECTS = {"User", "Membership", "Organisation", "Cohort", "Solution"}
@@ -153,13 +158,16 @@ def test_activity_figures_on_a_known_set(session):
     assert figures.testbeds(session).rows == [["Live", "", 1]]
 
 
-def test_the_funding_form_lists_solutions_not_withdrawn_with_their_organisation(session):
+def test_the_funding_form_finds_solutions_not_withdrawn_with_their_organisation(session):
     kept = factories.create_solution(title="Falls sensors")
     factories.create_solution(title="Bed sensors").withdrawn_at = factories.utcnow()
+    session.commit()
 
-    assert funding.solution_choices(session) == [
-        (kept.id, f"Falls sensors ({kept.organisation.name})")
-    ]
+    found = funding.find_solutions(session, "sensors")
+
+    assert found.choices == [(kept.id, f"Falls sensors ({kept.organisation.name})")]
+    assert not found.more
+    assert funding.find_solutions(session, "").choices == []
 
 
 def _without_themes(challenge: Challenge) -> Challenge:
@@ -285,8 +293,9 @@ def _a_fellow_with_progress(session, world: dict, team: User) -> None:
         )
 
 
-def _run(app, client, path: str, headers=None) -> tuple[int, Counter]:
-    """The statements a request runs and the objects it loads, starting from a cold session."""
+def _run(app, client, path: str, headers=None) -> tuple[int, Counter, str]:
+    """The statements a request runs, the objects it loads and the page it answers, starting
+    from a cold session."""
     statements, loaded = [], Counter()
 
     def executed(conn, cursor, statement, *args):
@@ -305,17 +314,21 @@ def _run(app, client, path: str, headers=None) -> tuple[int, Counter]:
         sa.event.remove(engine, "before_cursor_execute", executed)
         sa.event.remove(Base, "load", load)
     assert response.status_code == 200, (path, response.status_code)
-    return len(statements), loaded
+    return len(statements), loaded, response.text
 
 
-def _measure(app, world) -> dict[str, tuple[int, Counter]]:
+def _measure(app, world) -> dict[str, tuple[int, Counter, str]]:
     with app.app_context():
         team, partner = (db.session.get(User, world[who]).email for who in ("team", "partner"))
         token = factories.create_token(db.session.get(User, world["partner"]))
         db.session.remove()
     as_team, as_partner = sign_in(app.test_client(), team), sign_in(app.test_client(), partner)
     measured = {path: _run(app, as_team, path) for path in PAGES}
-    measured |= {f"{path} (partner)": _run(app, as_partner, path) for path in PAGES[:-1]}
+    measured |= {
+        f"{path} (partner)": _run(app, as_partner, path)
+        for path in PAGES
+        if not path.startswith(TEAM_ONLY)
+    }
     measured |= {
         path: _run(app, app.test_client(), path, {"Authorization": f"Bearer {token}"})
         for path in API
@@ -334,9 +347,40 @@ def test_impact_pages_run_the_same_statements_however_many_records(app, world):
     with app.app_context():  # and the figures counted the new rows
         challenge_panels = figures.selection_panels(db.session).rows[-1]
         assert challenge_panels == ["Challenge response panels", 4, 100, 8, 0, 0]
-    assert {path: n for path, (n, _) in many.items()} == {path: n for path, (n, _) in few.items()}
-    for path, (_, loaded) in many.items():
+    assert {path: n for path, (n, _, _) in many.items()} == {
+        path: n for path, (n, _, _) in few.items()
+    }
+    # The record form lists no solution until searched, and then only those found.
+    searched = f"{TEAM_ONLY}?solution_q=radar"
+    assert few[TEAM_ONLY][2].count(TITLE) == many[TEAM_ONLY][2].count(TITLE) == 0
+    assert (few[searched][2].count(TITLE), many[searched][2].count(TITLE)) == (3, 9)
+    for path, (_, loaded, _) in many.items():
         if path.startswith("/impact/funding") or path in API:
             continue  # a page of funding records, with their solutions and fellows
         assert set(loaded) <= FEW_OBJECTS, (path, loaded)
         assert loaded["Solution"] <= figures.TOP_SOLUTIONS, (path, loaded)
+
+
+def test_the_funding_forms_search_offers_twenty_solutions_however_many_match(app):
+    """Found through the search, one statement, however many match: never the catalogue."""
+    path = f"{TEAM_ONLY}?solution_q=telemetry"
+
+    def add_solutions(n: int) -> None:
+        with app.app_context():
+            for _ in range(n):
+                factories.create_solution(status="draft", title="Telemetry hub")
+            db.session.remove()
+
+    with app.app_context():
+        team = factories.create_user(role=Role.INNOVATION_TEAM).email
+        db.session.remove()
+    client = sign_in(app.test_client(), team)
+    add_solutions(2)
+    few = _run(app, client, path)
+    add_solutions(funding.SOLUTIONS_FOUND + 3)
+    many = _run(app, client, path)
+
+    assert few[0] == many[0]
+    assert few[2].count('name="solution_id" type="radio" value="') == 2 + 1  # and "not for"
+    assert many[2].count('name="solution_id" type="radio" value="') == funding.SOLUTIONS_FOUND + 1
+    assert "The 20 best matches for “telemetry”" in many[2]

@@ -11,7 +11,10 @@ from marketplace.impact.models import FundingKind
 
 
 class FundingForm(FlaskForm):
-    solution_id = SelectField("Solution", coerce=optional_int, validate_choice=False)
+    # Radios for the solutions a search found (marketplace.impact.funding.find_solutions) and
+    # the one already chosen: never a list of the whole catalogue. Any id may be posted; the
+    # service refuses one that does not exist or is withdrawn.
+    solution_id = RadioField("Solution", coerce=optional_int, validate_choice=False)
     fellow_id = SelectField("Fellow", coerce=optional_int, validate_choice=False)
     funder = StringField("Funder")
     kind = RadioField(
@@ -25,9 +28,8 @@ class FundingForm(FlaskForm):
     note = TextAreaField("Note (optional)")
 
     def set_choices(self, solutions: list[tuple[int, str]], fellows: list[tuple[int, str]]):
-        self.solution_id.choices = [SelectChoice("", "Not for a solution")] + [
-            SelectChoice(i, label) for i, label in solutions
-        ]
+        """``solutions``: the chosen one (if any) and those a search found."""
+        self.solution_id.choices = [SelectChoice(i, label) for i, label in solutions]
         self.fellow_id.choices = [SelectChoice("", "Not for a fellow")] + [
             SelectChoice(i, label) for i, label in fellows
         ]

@@ -21,23 +21,27 @@ from challenges.fellowship.models import Cohort, Fellow
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
-from marketplace.db import get_by_id, uk_today
+from marketplace.db import MAX_ID, get_by_id, uk_today
 from marketplace.errors import Forbidden
 from marketplace.impact.models import FundingKind, FundingRecord
 from marketplace.pagination import Page, paginate
+from marketplace.search.engine import matching
+from marketplace.search.query import SearchQuery
 from marketplace.solutions.models import Solution
+from marketplace.solutions.search import KIND as SOLUTION_KIND
 from marketplace.validation import FieldErrors, clean_choice, clean_date, clean_line, clean_text
 
 MAX_AMOUNT = 1_000_000_000  # £1bn: far beyond any single award, well within the column
 UNPUBLISHED = "An unpublished solution"
+SOLUTIONS_FOUND = 20  # the most solutions a search on the record form offers
 
 
 def record_funding(session: Session, actor: User, data: dict) -> FundingRecord:
     """Record money (or valued in-kind support) received by a solution, a fellow or both.
 
-    ``data``: solution_id and/or fellow_id (ids of records that exist), funder, kind (a
-    FundingKind value), amount (whole pounds, 1 to £1bn), received_on (a date, not in the
-    future) and an optional note.
+    ``data``: solution_id and/or fellow_id (ids of records that exist; a solution that is not
+    withdrawn, as the page offers), funder, kind (a FundingKind value), amount (whole pounds,
+    1 to £1bn), received_on (a date, not in the future) and an optional note.
     """
     if not policy.may_record_funding(actor):
         raise Forbidden("Only the innovation team records funding")
@@ -88,6 +92,8 @@ def _recipient(session: Session, errors: FieldErrors, data: dict) -> tuple[int |
         solution = get_by_id(session, Solution, solution_id)
         if solution is None:
             errors.add("solution_id", "Choose a solution from the list")
+        elif solution.withdrawn_at is not None:
+            errors.add("solution_id", "That solution has been withdrawn: choose another")
         else:
             found_solution = solution.id
     if fellow_id not in (None, ""):
@@ -181,16 +187,58 @@ def totals(session: Session) -> Totals:
     )
 
 
-def solution_choices(session: Session) -> list[tuple[int, str]]:
-    """Every solution not withdrawn, by title, with its organisation to tell namesakes apart.
-    Only the three columns shown are read: the list is as long as the catalogue."""
-    solutions = session.execute(
+@dataclass(frozen=True)
+class SolutionsFound:
+    """What a search on the record form offers: ``choices`` (id, "Title (Organisation)"), at
+    most ``SOLUTIONS_FOUND``, and whether ``more`` matched than are offered. Nothing is
+    offered for an empty search, nor for one with a ``query.problem`` to show."""
+
+    query: SearchQuery
+    choices: list[tuple[int, str]]
+    more: bool = False
+
+
+def find_solutions(session: Session, text: str | None) -> SolutionsFound:
+    """Solutions not withdrawn (as the form has always offered) with every word of ``text``
+    in their title, supplier's name, themes or description, best match first, then by title.
+    One statement, reading the three columns shown for one more than are offered."""
+    query = SearchQuery.parse(text)
+    if not query.words:
+        return SolutionsFound(query, [])
+    hits = matching(session, SOLUTION_KIND, query)
+    rows = session.execute(
+        _offered()
+        .join(hits, hits.c.ref_id == Solution.id)
+        .order_by(hits.c.score.desc(), Solution.title, Solution.id)
+        .limit(SOLUTIONS_FOUND + 1)
+    ).all()
+    return SolutionsFound(
+        query, [_choice(*row) for row in rows[:SOLUTIONS_FOUND]], len(rows) > SOLUTIONS_FOUND
+    )
+
+
+def offered_solution(session: Session, solution_id) -> tuple[int, str] | None:
+    """The solution chosen on the form, as the form shows it, if it may be chosen: it exists
+    and is not withdrawn. Anything else (no id, not a number, out of range) is None."""
+    if not isinstance(solution_id, int) or isinstance(solution_id, bool):
+        return None
+    if not 1 <= solution_id <= MAX_ID:
+        return None
+    row = session.execute(_offered().where(Solution.id == solution_id)).first()
+    return None if row is None else _choice(*row)
+
+
+def _offered() -> sa.Select:
+    return (
         sa.select(Solution.id, Solution.title, Organisation.name)
         .join(Organisation, Organisation.id == Solution.organisation_id)
         .where(Solution.withdrawn_at.is_(None))
-        .order_by(Solution.title, Solution.id)
     )
-    return [(solution_id, f"{title} ({name})") for solution_id, title, name in solutions]
+
+
+def _choice(solution_id: int, title: str, organisation: str) -> tuple[int, str]:
+    """The title with the organisation, to tell namesakes apart."""
+    return solution_id, f"{title} ({organisation})"
 
 
 def fellow_choices(session: Session) -> list[tuple[int, str]]:

@@ -15,7 +15,9 @@ class FundingInputSchema(Schema):
         allow_none=True,
         strict=True,
         validate=ID_RANGE,
-        metadata={"description": "The solution it was for (this, fellow_id, or both)"},
+        metadata={
+            "description": "The solution it was for (this, fellow_id, or both); not a withdrawn one"
+        },
     )
     fellow_id = fields.Int(
         allow_none=True,
