@@ -6,6 +6,7 @@ import itertools
 
 from marketplace.accounts import services
 from marketplace.accounts.models import Organisation, OrganisationKind, Role, User
+from marketplace.db import uk_today
 from marketplace.extensions import db
 
 PASSWORD = "copper-kettle-orchard-97"
@@ -91,7 +92,7 @@ def theme_ids(*names: str) -> list[int]:
 
 def challenge_input(**overrides):
     """A complete challenge, ready to submit."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from challenges.services import ChallengeInput
 
@@ -102,7 +103,7 @@ def challenge_input(**overrides):
         "evidence_source": "Trust outpatient dashboard, March 2026",
         "affected": "About 3,000 people aged 18 to 25 each year, and the clinics that wait.",
         "outcomes": "Reduce missed first appointments to under 8% within a year.",
-        "closing_date": date.today() + timedelta(days=60),
+        "closing_date": uk_today() + timedelta(days=60),
         "stage_wanted": "piloted",
         "theme_ids": theme_ids("Outpatients", "Health inequalities"),
     }
@@ -229,7 +230,7 @@ MEASURE = {
 def create_agreement(status: str = "draft", **terms):
     """An agreement between a new trust's service lead and a new SME's innovator, moved on to
     ``status`` through the services. Returns (agreement, host lead, innovator)."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from marketplace.matches import services as match_services
     from marketplace.matches.models import FeedbackSide
@@ -250,9 +251,9 @@ def create_agreement(status: str = "draft", **terms):
             **COMPLETE_TERMS,
             "host_lead_id": lead.id,
             "innovator_lead_id": innovator.id,
-            "start_date": date.today() + timedelta(days=7),
-            "end_date": date.today() + timedelta(days=190),
-            "dpia_completed_on": date.today() - timedelta(days=3),
+            "start_date": uk_today() + timedelta(days=7),
+            "end_date": uk_today() + timedelta(days=190),
+            "dpia_completed_on": uk_today() - timedelta(days=3),
             **terms,
         }
         testbeds.save_terms(db.session, lead, agreement.id, values)
@@ -295,7 +296,7 @@ GOOD_ANSWERS = {
 
 def create_system(officer: User | None = None, **overrides):
     """A PCR 2015 dynamic purchasing system with two categories, open from last month."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from procurement.dps import services as dps
 
@@ -306,8 +307,8 @@ def create_system(officer: User | None = None, **overrides):
         "title": f"Digital health DPS {next(_sequence)}",
         "regime": "pcr2015",
         "scope": "Digital products for NHS and care services in the partnership.",
-        "starts_on": date.today() - timedelta(days=30),
-        "ends_on": date.today() + timedelta(days=1000),
+        "starts_on": uk_today() - timedelta(days=30),
+        "ends_on": uk_today() + timedelta(days=1000),
         "categories": [
             ("Remote monitoring", "Products that monitor people at home; contracts up to £500k."),
             ("Workforce tools", "Rostering and staff tools; contracts up to £250k."),
@@ -366,7 +367,7 @@ def create_listing(system, supplier: User | None = None, **changes):
 def create_call_off(system, buyer: User | None = None, **overrides):
     """A call-off in the system's first category, published by a procurement officer of a
     trust; every admitted supplier is invited."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from procurement.dps import call_offs
 
@@ -377,7 +378,7 @@ def create_call_off(system, buyer: User | None = None, **overrides):
         "buyer_organisation_id": buyer.active_memberships[0].organisation_id,
         "title": "Remote monitoring for 400 heart failure patients",
         "requirement": "Home monitoring of weight, blood pressure and symptoms, with alerts.",
-        "closes_on": date.today() + timedelta(days=14),
+        "closes_on": uk_today() + timedelta(days=14),
         "criteria": [("Quality", 60), ("Price", 30), ("Social value", 10)],
         **overrides,
     }

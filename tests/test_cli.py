@@ -5,6 +5,7 @@ from __future__ import annotations
 from challenges.models import Challenge
 from marketplace import demo
 from marketplace.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from marketplace.db import uk_today
 from marketplace.solutions.models import Solution
 from tests import factories
 
@@ -165,7 +166,6 @@ def test_demo_step_count_matches_the_steps(app, session):
 
 
 def test_the_demo_has_a_past_and_a_current_cohort_with_fellows_and_funding(app, session):
-    from datetime import date
 
     from challenges.fellowship.models import Cohort, Fellow, FellowshipApplication, Review
     from marketplace.impact.models import FundingRecord
@@ -174,7 +174,7 @@ def test_the_demo_has_a_past_and_a_current_cohort_with_fellows_and_funding(app, 
 
     assert result.exit_code == 0, result.output
     past, current = session.scalars(session.query(Cohort).order_by(Cohort.year).statement).all()
-    today = date.today()
+    today = uk_today()
     assert past.closes_on < today <= current.closes_on and past.year < current.year
     past_fellows = session.scalars(session.query(Fellow).filter_by(cohort_id=past.id).statement)
     assert {f.status.value for f in past_fellows} == {"completed", "withdrawn"}

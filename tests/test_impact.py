@@ -19,6 +19,7 @@ from challenges.fellowship.models import (
     ProgressUpdate,
 )
 from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.impact import figures, funding
 from marketplace.solutions.models import Solution
@@ -39,7 +40,7 @@ def test_figures_follow_the_records(session):
 
     assert themes["Frailty"][1:4] == [2, 1, 1]  # all, submitted, open
     assert ["Live", "", 1] in beds
-    assert month[0] == date.today().strftime("%b %Y") and month[1] == 2  # published this month
+    assert month[0] == uk_today().strftime("%b %Y") and month[1] == 2  # published this month
     assert month[3] == 1  # one test bed started
 
 
@@ -71,8 +72,8 @@ COHORT = {
     "themes": "Health inequalities; workforce",
     "eligibility": "Staff of the partnership's trusts and council.",
     "places": 6,
-    "opens_on": date.today() - timedelta(days=5),
-    "closes_on": date.today() + timedelta(days=30),
+    "opens_on": uk_today() - timedelta(days=5),
+    "closes_on": uk_today() + timedelta(days=30),
     "stages": ["Eligibility screening", "Independent scoring", "Decision"],
     "criteria": [{"name": "Need", "weight": 40}, {"name": "Feasibility", "weight": 60}],
 }
@@ -139,7 +140,7 @@ def programme(session):
             year_of_fellowship=2,
         )
     )
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = uk_today() - timedelta(days=1)
     session.add_all(
         [
             Milestone(

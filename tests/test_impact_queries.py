@@ -22,7 +22,7 @@ from challenges.fellowship.models import (
 )
 from challenges.models import Challenge, Response
 from marketplace.accounts.models import Membership, OrganisationKind, Role, User
-from marketplace.db import Base
+from marketplace.db import Base, uk_today
 from marketplace.extensions import db
 from marketplace.impact import figures, funding
 from marketplace.solutions.adoption import record_adoption
@@ -32,7 +32,6 @@ from tests import factories
 from tests.conftest import sign_in
 from tests.test_impact import an_application, fellow_of, form_panel, open_cohort
 
-YESTERDAY = date.today() - timedelta(days=1)
 CRITERIA = [{"name": "Fit to the need", "weight": 60}, {"name": "Evidence", "weight": 40}]
 PAGES = [
     "/impact",
@@ -70,7 +69,9 @@ def test_challenge_and_response_statuses_in_sql_match_the_properties(session):
     factories.create_challenge(lead, status="submitted")
     factories.create_challenge(lead)
     withdrawn.withdrawn_at = archived.archived_at = closed.closed_at = now
-    past.closing_date = YESTERDAY  # past its closing date: closed before anyone closes it
+    past.closing_date = uk_today() - timedelta(
+        days=1
+    )  # past its closing date: closed before anyone closes it
     undated.closing_date = None  # open, with no closing date
     innovator = factories.create_user(
         role=Role.INNOVATOR, organisation=factories.create_organisation(kind=OrganisationKind.SME)
@@ -140,7 +141,7 @@ def test_activity_figures_on_a_known_set(session):
         agreement.host_organisation_id,
         "Second site",
         "exploring",
-        YESTERDAY,
+        uk_today() - timedelta(days=1),
     )
     session.commit()
     host = agreement.host_organisation.name
@@ -269,10 +270,12 @@ def _a_fellow_with_progress(session, world: dict, team: User) -> None:
     cohort = session.get(Cohort, world["cohort"])
     panel = session.get(Panel, world["panel"])
     fellow = fellow_of(session, an_application(session, team, cohort, panel, "accepted"))
-    learning = LearningSession(cohort_id=cohort.id, title="Evidence", held_on=YESTERDAY)
+    learning = LearningSession(
+        cohort_id=cohort.id, title="Evidence", held_on=uk_today() - timedelta(days=1)
+    )
     session.add_all(
         [
-            Milestone(fellow_id=fellow.id, title="Pilot", due_on=YESTERDAY),
+            Milestone(fellow_id=fellow.id, title="Pilot", due_on=uk_today() - timedelta(days=1)),
             ProgressUpdate(fellow_id=fellow.id, author_id=fellow.user_id, text="Begun"),
             learning,
         ]
@@ -287,7 +290,7 @@ def _a_fellow_with_progress(session, world: dict, team: User) -> None:
                 "funder": "NIHR",
                 "kind": "grant",
                 "amount": 1_000,
-                "received_on": YESTERDAY,
+                "received_on": uk_today() - timedelta(days=1),
                 **recipient,
             },
         )

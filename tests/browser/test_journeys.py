@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
 from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.db import uk_today
 from tests import factories
 from tests.browser.conftest import Visit
 
@@ -168,7 +167,7 @@ def test_a_service_lead_drafts_and_submits_and_the_team_publishes(
     page.get_by_label("A working prototype or better").check()
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("1")
-    page.get_by_label("Year").fill(str(date.today().year + 1))
+    page.get_by_label("Year").fill(str(uk_today().year + 1))
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Night-time falls at home")
     check_page(visit, problems)

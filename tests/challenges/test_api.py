@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from challenges.models import Challenge
 from marketplace.accounts.models import Role
+from marketplace.db import uk_today
 from tests import factories
 
 
@@ -35,7 +36,7 @@ def body(organisation_id, **overrides):
         "affected": "Older patients and their families.",
         "outcomes": "Cut the average delay from 6 days to 2.",
         "theme_ids": factories.theme_ids("Frailty"),
-        "closing_date": (date.today() + timedelta(days=30)).isoformat(),
+        "closing_date": (uk_today() + timedelta(days=30)).isoformat(),
         "stage_wanted": "deployable_now",
     }
     data.update(overrides)

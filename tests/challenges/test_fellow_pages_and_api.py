@@ -3,7 +3,7 @@ the happy paths (a second year carrying the first, an idea that reaches the cata
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -17,14 +17,13 @@ from challenges.fellowship.models import (
     ProgressUpdate,
 )
 from marketplace.accounts.models import Role
+from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.solutions.models import Solution
 from tests import factories
 from tests.challenges.test_fellows import complete_solution_input, enrol
 from tests.challenges.test_fellowship import COHORT
 from tests.conftest import post_form
-
-TODAY = date.today()
 
 
 def count(model) -> int:
@@ -50,11 +49,11 @@ def world(app_context):
     other = enrol(session, team, cohort)
     mentor = factories.create_user(role=Role.SERVICE_LEAD)
     fellows.assign_mentor(session, team, fellow.id, mentor.id)
-    milestone = fellows.add_milestone(session, team, fellow.id, "Survey", TODAY)
-    theirs = fellows.add_milestone(session, team, other.id, "Theirs", TODAY)
+    milestone = fellows.add_milestone(session, team, fellow.id, "Survey", uk_today())
+    theirs = fellows.add_milestone(session, team, other.id, "Theirs", uk_today())
     later = services.open_cohort(session, team, {**COHORT, "year": 2028, "title": "Cohort 2028"})
     earlier = services.open_cohort(session, team, {**COHORT, "year": 2026, "title": "Cohort 2026"})
-    learning = fellows.schedule_learning_session(session, team, cohort.id, "Spread", TODAY)
+    learning = fellows.schedule_learning_session(session, team, cohort.id, "Spread", uk_today())
     elsewhere = enrol(session, team, later)
     stranger = factories.create_user(role=Role.SERVICE_LEAD)
     session.commit()
@@ -96,7 +95,7 @@ def test_the_fellow_mentor_and_team_read_the_record_and_others_are_refused(app, 
 
 def test_overdue_milestones_are_said_in_words(app, world):
     fellows.add_milestone(
-        db.session, world["team"], world["fellow"].id, "Late one", TODAY - timedelta(days=2)
+        db.session, world["team"], world["fellow"].id, "Late one", uk_today() - timedelta(days=2)
     )
     db.session.commit()
 
@@ -127,7 +126,7 @@ def _second_year_with_a_new_mentor(world):
     second = fellows.continue_fellowship(session, team, world["fellow"].id, world["later"].id)
     successor = factories.create_user(role=Role.SERVICE_LEAD)
     fellows.assign_mentor(session, team, second.id, successor.id)
-    fellows.add_milestone(session, successor, second.id, "Year two plan", TODAY)
+    fellows.add_milestone(session, successor, second.id, "Year two plan", uk_today())
     session.commit()
     return second, successor
 
@@ -153,7 +152,7 @@ def test_a_replaced_mentor_reads_only_the_year_they_mentored(app, world):
 
 
 def test_each_milestones_done_form_names_its_milestone(app, world):
-    fellows.add_milestone(db.session, world["team"], world["fellow"].id, "Pilot", TODAY)
+    fellows.add_milestone(db.session, world["team"], world["fellow"].id, "Pilot", uk_today())
     db.session.commit()
     client = _client(app, world["fellow"].user)
     milestone_id = world["milestone"].id
@@ -165,7 +164,7 @@ def test_each_milestones_done_form_names_its_milestone(app, world):
         assert f'Mark as done<span class="nhsuk-u-visually-hidden">: “{title}”</span>' in text
     assert text.count("Record a different date") == 2
     assert '<details class="nhsuk-details nhsuk-u-margin-bottom-2" open>' not in text
-    future = TODAY + timedelta(days=3)
+    future = uk_today() + timedelta(days=3)
     refused = post_form(
         client,
         f"/fellowship/fellows/milestones/{milestone_id}/complete",
@@ -361,7 +360,7 @@ def test_progress_and_completing_a_milestone_on_the_page(app, world):
         form_page=page,
     )
     assert response.status_code == 302
-    future = TODAY + timedelta(days=3)
+    future = uk_today() + timedelta(days=3)
     response = post_form(
         client,
         f"/fellowship/fellows/milestones/{milestone_id}/complete",
@@ -379,7 +378,7 @@ def test_progress_and_completing_a_milestone_on_the_page(app, world):
     )
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Milestone, milestone_id).completed_on == TODAY
+    assert db.session.get(Milestone, milestone_id).completed_on == uk_today()
     assert "Forty replies so far" in client.get(page).text
 
 
@@ -580,7 +579,7 @@ def test_api_second_year_and_milestone_completion(app, world):
         json={},
         headers=_token(fellow.user),
     )
-    assert done.status_code == 200 and done.json["completed_on"] == TODAY.isoformat()
+    assert done.status_code == 200 and done.json["completed_on"] == uk_today().isoformat()
     later = client.post(
         f"{API}/{fellow.id}/continuation", json={"cohort_id": world["later"].id}, headers=team
     )

@@ -20,14 +20,13 @@ from challenges.fellowship.models import (
 )
 from marketplace.accounts.models import Role
 from marketplace.audit import AuditEvent
+from marketplace.db import uk_today
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.solutions.models import Solution
 from tests import factories
 from tests.challenges.test_fellowship import COHORT, IDEA
-
-TODAY = date.today()
 
 
 def count(model) -> int:
@@ -125,7 +124,7 @@ def test_an_unknown_fellow_is_not_found(session, team, mentor):
     with pytest.raises(NotFound):
         fellows.assign_mentor(session, team, 424242, mentor.id)
     with pytest.raises(NotFound):
-        fellows.add_milestone(session, team, "1; drop table", "Title", TODAY)
+        fellows.add_milestone(session, team, "1; drop table", "Title", uk_today())
 
 
 # --- milestones and progress ------------------------------------------------------------
@@ -133,27 +132,27 @@ def test_an_unknown_fellow_is_not_found(session, team, mentor):
 
 def test_the_mentor_sets_milestones_and_the_fellow_completes_them(session, mentored, mentor):
     milestone = fellows.add_milestone(
-        session, mentor, mentored.id, "Interview ten patients", TODAY + timedelta(days=30)
+        session, mentor, mentored.id, "Interview ten patients", uk_today() + timedelta(days=30)
     )
     fellows.complete_milestone(session, mentored.user, milestone.id)
 
-    assert milestone.completed_on == TODAY
+    assert milestone.completed_on == uk_today()
     with pytest.raises(InvalidTransition, match="already completed"):
         fellows.complete_milestone(session, mentor, milestone.id)
 
 
 def test_the_fellow_does_not_set_their_own_milestones(session, mentored):
     with pytest.raises(Forbidden):
-        fellows.add_milestone(session, mentored.user, mentored.id, "Easy one", TODAY)
+        fellows.add_milestone(session, mentored.user, mentored.id, "Easy one", uk_today())
     assert count(Milestone) == 0
 
 
 @pytest.mark.parametrize(
     ("title", "due_on", "field", "message"),
     [
-        ("", TODAY, "title", "Enter the milestone"),
-        ("x" * 201, TODAY, "title", "200 characters"),
-        ("<script>alert(1)</script>", TODAY, "title", "must not contain <"),
+        ("", uk_today(), "title", "Enter the milestone"),
+        ("x" * 201, uk_today(), "title", "200 characters"),
+        ("<script>alert(1)</script>", uk_today(), "title", "must not contain <"),
         ("Fine", "next week", "due_on", "real date"),
         ("Fine", None, "due_on", "real date"),
         ("Fine", 20270101, "due_on", "real date"),
@@ -170,11 +169,11 @@ def test_bad_milestones_are_refused(session, team, fellow, title, due_on, field,
 
 
 def test_a_milestone_is_not_completed_in_the_future(session, team, fellow):
-    milestone = fellows.add_milestone(session, team, fellow.id, "Prototype", TODAY)
+    milestone = fellows.add_milestone(session, team, fellow.id, "Prototype", uk_today())
     session.commit()
 
     with pytest.raises(Invalid) as error:
-        fellows.complete_milestone(session, team, milestone.id, TODAY + timedelta(days=1))
+        fellows.complete_milestone(session, team, milestone.id, uk_today() + timedelta(days=1))
 
     assert "future" in error.value.fields["completed_on"][0]
     session.rollback()
@@ -182,7 +181,7 @@ def test_a_milestone_is_not_completed_in_the_future(session, team, fellow):
 
 
 def test_someone_unrelated_cannot_see_or_complete_a_milestone(session, team, fellow):
-    milestone = fellows.add_milestone(session, team, fellow.id, "Prototype", TODAY)
+    milestone = fellows.add_milestone(session, team, fellow.id, "Prototype", uk_today())
     stranger = factories.create_user(role=Role.SERVICE_LEAD)
 
     with pytest.raises(Forbidden):
@@ -197,7 +196,7 @@ def test_someone_unrelated_cannot_see_or_complete_a_milestone(session, team, fel
 
 
 def test_progress_against_a_milestone_reaches_the_mentor(session, mentored, mentor):
-    milestone = fellows.add_milestone(session, mentor, mentored.id, "Survey", TODAY)
+    milestone = fellows.add_milestone(session, mentor, mentored.id, "Survey", uk_today())
 
     update = fellows.report_progress(
         session, mentored.user, mentored.id, "Forty replies so far.", milestone.id
@@ -209,7 +208,7 @@ def test_progress_against_a_milestone_reaches_the_mentor(session, mentored, ment
 
 def test_progress_cannot_name_another_fellows_milestone(session, team, cohort, fellow):
     other = enrol(session, team, cohort)
-    theirs = fellows.add_milestone(session, team, other.id, "Theirs", TODAY)
+    theirs = fellows.add_milestone(session, team, other.id, "Theirs", uk_today())
     session.commit()
 
     with pytest.raises(Invalid) as error:
@@ -244,7 +243,7 @@ def test_bad_progress_is_refused(session, fellow, text, message):
 
 def test_sessions_are_scheduled_and_attendance_recorded_then_corrected(session, team, fellow):
     learning = fellows.schedule_learning_session(
-        session, team, fellow.cohort_id, "Spreading an innovation", TODAY - timedelta(days=1)
+        session, team, fellow.cohort_id, "Spreading an innovation", uk_today() - timedelta(days=1)
     )
     fellows.record_attendance(session, team, learning.id, fellow.id, False)
     fellows.record_attendance(session, team, learning.id, fellow.id, True)
@@ -259,9 +258,9 @@ def test_sessions_are_scheduled_and_attendance_recorded_then_corrected(session, 
 def test_attendance_is_only_for_the_sessions_cohort_and_after_it(session, team, fellow):
     later = services.open_cohort(session, team, {**COHORT, "year": 2028})
     outsider = enrol(session, team, later)
-    past = fellows.schedule_learning_session(session, team, fellow.cohort_id, "Past", TODAY)
+    past = fellows.schedule_learning_session(session, team, fellow.cohort_id, "Past", uk_today())
     coming = fellows.schedule_learning_session(
-        session, team, fellow.cohort_id, "Coming", TODAY + timedelta(days=7)
+        session, team, fellow.cohort_id, "Coming", uk_today() + timedelta(days=7)
     )
     session.commit()
 
@@ -281,9 +280,9 @@ def test_attendance_is_only_for_the_sessions_cohort_and_after_it(session, team, 
 
 def test_only_the_team_schedules_sessions_and_bad_input_is_refused(session, team, fellow):
     with pytest.raises(Forbidden):
-        fellows.schedule_learning_session(session, fellow.user, fellow.cohort_id, "T", TODAY)
+        fellows.schedule_learning_session(session, fellow.user, fellow.cohort_id, "T", uk_today())
     with pytest.raises(NotFound):
-        fellows.schedule_learning_session(session, team, 999_999, "T", TODAY)
+        fellows.schedule_learning_session(session, team, 999_999, "T", uk_today())
     with pytest.raises(Invalid) as error:
         fellows.schedule_learning_session(
             session, team, fellow.cohort_id, "<b>T</b>", "soon", "<script>x</script>"
@@ -298,7 +297,7 @@ def test_only_the_team_schedules_sessions_and_bad_input_is_refused(session, team
 
 def test_a_second_year_carries_mentor_solution_and_history(session, team, mentored, mentor):
     first = mentored
-    milestone = fellows.add_milestone(session, mentor, first.id, "Pilot on one ward", TODAY)
+    milestone = fellows.add_milestone(session, mentor, first.id, "Pilot on one ward", uk_today())
     fellows.complete_milestone(session, first.user, milestone.id)
     fellows.report_progress(session, first.user, first.id, "Pilot done.")
     later = services.open_cohort(
@@ -335,11 +334,11 @@ def second_year(session, team, first, **overrides):
 
 def test_a_former_mentor_sees_only_the_years_they_mentored(session, team, mentored, mentor):
     first = mentored
-    fellows.add_milestone(session, mentor, first.id, "Year one milestone", TODAY)
+    fellows.add_milestone(session, mentor, first.id, "Year one milestone", uk_today())
     second = second_year(session, team, first)
     successor = factories.create_user(role=Role.SERVICE_LEAD)
     fellows.assign_mentor(session, team, second.id, successor.id)
-    fellows.add_milestone(session, successor, second.id, "Year two milestone", TODAY)
+    fellows.add_milestone(session, successor, second.id, "Year two milestone", uk_today())
     fellows.report_progress(session, second.user, second.id, "Year two news")
     session.commit()
 
@@ -391,9 +390,9 @@ def test_milestones_are_set_by_whoever_the_policy_allows(session, monkeypatch, m
 
     monkeypatch.setattr(policy, "may_set_milestones", lambda user, fellow: False)
     with pytest.raises(Forbidden):
-        fellows.add_milestone(session, mentor, mentored.id, "Pilot", TODAY)
+        fellows.add_milestone(session, mentor, mentored.id, "Pilot", uk_today())
     monkeypatch.setattr(policy, "may_set_milestones", lambda user, fellow: True)
-    assert fellows.add_milestone(session, mentored.user, mentored.id, "Pilot", TODAY).id
+    assert fellows.add_milestone(session, mentored.user, mentored.id, "Pilot", uk_today()).id
 
 
 @pytest.mark.parametrize("year", [2026, 2027])
@@ -446,10 +445,10 @@ def test_ending_a_place(session, team, fellow):
 
 
 def test_cohort_progress_counts_done_total_and_overdue(session, team, fellow):
-    fellows.add_milestone(session, team, fellow.id, "Late", TODAY - timedelta(days=3))
-    done = fellows.add_milestone(session, team, fellow.id, "Done", TODAY - timedelta(days=3))
-    fellows.add_milestone(session, team, fellow.id, "Later", TODAY + timedelta(days=3))
-    fellows.complete_milestone(session, team, done.id, TODAY - timedelta(days=4))
+    fellows.add_milestone(session, team, fellow.id, "Late", uk_today() - timedelta(days=3))
+    done = fellows.add_milestone(session, team, fellow.id, "Done", uk_today() - timedelta(days=3))
+    fellows.add_milestone(session, team, fellow.id, "Later", uk_today() + timedelta(days=3))
+    fellows.complete_milestone(session, team, done.id, uk_today() - timedelta(days=4))
 
     _, [row] = queries.cohort_fellows(session, team, fellow.cohort_id)
 
@@ -595,8 +594,8 @@ def fellowship_objects() -> dict:
     team = factories.create_user(role=Role.INNOVATION_TEAM)
     cohort = services.open_cohort(session, team, COHORT)
     fellow = enrol(session, team, cohort)
-    milestone = fellows.add_milestone(session, team, fellow.id, "Survey", TODAY)
-    learning = fellows.schedule_learning_session(session, team, cohort.id, "Spread", TODAY)
+    milestone = fellows.add_milestone(session, team, fellow.id, "Survey", uk_today())
+    learning = fellows.schedule_learning_session(session, team, cohort.id, "Spread", uk_today())
     session.commit()
     return {
         "fellows_cohort_id": cohort.id,

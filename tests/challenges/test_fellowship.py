@@ -22,6 +22,7 @@ from challenges.fellowship.models import (
 from challenges.fellowship.schemas import FellowshipReviewSchema
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganisationKind, Role, User
+from marketplace.db import uk_today
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.models import Notification
 from tests import factories
@@ -32,8 +33,8 @@ COHORT = {
     "themes": "Health inequalities; workforce",
     "eligibility": "Staff of the partnership's trusts and council.",
     "places": 8,
-    "opens_on": date.today() - timedelta(days=5),
-    "closes_on": date.today() + timedelta(days=30),
+    "opens_on": uk_today() - timedelta(days=5),
+    "closes_on": uk_today() + timedelta(days=30),
     "stages": ["Eligibility screening", "Independent scoring", "Interview panel", "Decision"],
     "criteria": [{"name": "Need", "weight": 40}, {"name": "Feasibility", "weight": 60}],
 }

@@ -21,20 +21,20 @@ from challenges.fellowship.models import (
 )
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Membership, OrganisationKind, Role, User
+from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from tests import factories
 from tests.conftest import csrf_from, post_form, sign_in
 
-TODAY = date.today()
 COHORT = {
     "year": 2027,
     "title": "Innovation fellowship 2027",
     "themes": "Health inequalities; workforce",
     "eligibility": "Staff of the partnership's trusts and council.",
     "places": 8,
-    "opens_on": TODAY - timedelta(days=5),
-    "closes_on": TODAY + timedelta(days=30),
+    "opens_on": uk_today() - timedelta(days=5),
+    "closes_on": uk_today() + timedelta(days=30),
     "stages": [
         {"name": "Eligibility screening", "ends_on": None},
         {"name": "Independent scoring", "ends_on": None},
@@ -66,10 +66,10 @@ def cohort_form(**changes) -> dict:
         "themes": "Prevention; digital inclusion",
         "eligibility": "Staff of partner organisations",
         "places": "6",
-        **_date("opens_on", TODAY - timedelta(days=1)),
-        **_date("closes_on", TODAY + timedelta(days=40)),
+        **_date("opens_on", uk_today() - timedelta(days=1)),
+        **_date("closes_on", uk_today() + timedelta(days=40)),
         "stage_0_name": "Screening",
-        **_date("stage_0_ends_on", TODAY + timedelta(days=50)),
+        **_date("stage_0_ends_on", uk_today() + timedelta(days=50)),
         "stage_1_name": "Scoring",
         "stage_2_name": "Decision",
         "criterion_0_name": "Need",
@@ -155,7 +155,7 @@ def test_the_selection_journey_through_the_pages(app):
         cohort = db.session.scalar(sa.select(Cohort))
         cohort_id = cohort.id
         assert [s["name"] for s in cohort.stages] == ["Screening", "Scoring", "Decision"]
-        assert cohort.stages[0]["ends_on"] == (TODAY + timedelta(days=50)).isoformat()
+        assert cohort.stages[0]["ends_on"] == (uk_today() + timedelta(days=50)).isoformat()
     public = app.test_client().get(f"/fellowship/cohorts/{cohort_id}")
     assert public.status_code == 200
     assert "Feasibility" in public.text and "60%" in public.text
@@ -259,7 +259,7 @@ def test_the_selection_journey_through_the_pages(app):
         ({"criterion_0_weight": "fifty"}, "whole-number weight from 1 to 100"),
         ({"stage_1_name": "", "stage_2_name": ""}, "Name at least two stages"),
         ({"stage_0_ends_on[month]": "13"}, "Stage 1: ends on must be a real date"),
-        (_date("closes_on", TODAY - timedelta(days=10)), "must close after they open"),
+        (_date("closes_on", uk_today() - timedelta(days=10)), "must close after they open"),
     ],
 )
 def test_bad_cohorts_are_explained_and_not_stored(app, signed_in, changes, message):
@@ -580,9 +580,13 @@ def test_the_team_queue_shows_what_needs_attention(app, selection):
         db.session.add(fellow)
         db.session.flush()
         db.session.add(
-            Milestone(fellow_id=fellow.id, title="Prototype tested", due_on=TODAY - timedelta(1))
+            Milestone(
+                fellow_id=fellow.id, title="Prototype tested", due_on=uk_today() - timedelta(1)
+            )
         )
-        db.session.add(Milestone(fellow_id=fellow.id, title="Report", due_on=TODAY + timedelta(9)))
+        db.session.add(
+            Milestone(fellow_id=fellow.id, title="Report", due_on=uk_today() + timedelta(9))
+        )
         gone = Fellow(
             cohort_id=selection["cohort"],
             user_id=factories.create_user(name="Wren Withdrawn").id,
@@ -590,7 +594,9 @@ def test_the_team_queue_shows_what_needs_attention(app, selection):
         )
         db.session.add(gone)
         db.session.flush()
-        db.session.add(Milestone(fellow_id=gone.id, title="Pilot", due_on=TODAY - timedelta(30)))
+        db.session.add(
+            Milestone(fellow_id=gone.id, title="Pilot", due_on=uk_today() - timedelta(30))
+        )
         db.session.commit()
         db.session.remove()
     lead = _client(app, selection["team"])

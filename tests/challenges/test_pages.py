@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from challenges.models import Challenge
 from marketplace.accounts.models import Role
+from marketplace.db import uk_today
 from tests import factories
 from tests.conftest import post_form
 
@@ -28,7 +29,7 @@ def team(signed_in):
 
 
 def form_data(**overrides):
-    closing = date.today() + timedelta(days=45)
+    closing = uk_today() + timedelta(days=45)
     data = {
         "title": "Falls at home among frail older people",
         "need": "Older people fall at home at night and lie undiscovered.",
@@ -168,7 +169,7 @@ def test_browse_searches_and_filters(lead, session):
         title="Night-time falls",
         need="Falls at night in care homes.",
         theme_ids=factories.theme_ids("Frailty"),
-        closing_date=date.today() + timedelta(days=5),
+        closing_date=uk_today() + timedelta(days=5),
     )
     [children] = factories.theme_ids("Children and young people")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from challenges import responses
 from challenges.models import Response
 from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.db import uk_today
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from tests import factories
 from tests.conftest import post_form
@@ -55,7 +56,7 @@ def test_respond_shortlist_and_decline_with_reason(session, lead, innovator, cha
 
 
 def test_a_closed_challenge_takes_no_responses(session, lead, innovator, challenge, solution):
-    challenge.closing_date = date.today() - timedelta(days=1)
+    challenge.closing_date = uk_today() - timedelta(days=1)
 
     with pytest.raises(InvalidTransition, match="takes no responses"):
         responses.respond(session, innovator, challenge.id, solution.id, PITCH)

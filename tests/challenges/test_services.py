@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from challenges import services
 from challenges.models import Challenge
 from marketplace.accounts.models import Role
 from marketplace.audit import AuditEvent
+from marketplace.db import uk_today
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from tests import factories
 
@@ -154,8 +155,8 @@ def test_a_stale_edit_is_a_conflict_not_a_lost_update(session, lead):
         ({"need": "n" * 5001}, "need", "5,000 characters or fewer"),
         ({"need": "<script>alert(1)</script>"}, "need", "plain text"),
         ({"outcomes": "Better <b>outcomes</b>"}, "outcomes", "plain text"),
-        ({"closing_date": date.today()}, "closing_date", "must be in the future"),
-        ({"closing_date": date.today() - timedelta(days=3)}, "closing_date", "in the future"),
+        ({"closing_date": uk_today()}, "closing_date", "must be in the future"),
+        ({"closing_date": uk_today() - timedelta(days=3)}, "closing_date", "in the future"),
         ({"stage_wanted": "yesterday"}, "stage_wanted", "from the list"),
         ({"budget_range": "£1bn"}, "budget_range", "from the list"),
         ({"theme_ids": [999999]}, "theme_ids", "from the list"),
@@ -202,7 +203,7 @@ def test_withdrawing_needs_a_reason(session, lead):
 
 def test_a_challenge_past_its_closing_date_reads_as_closed(session, lead):
     challenge = factories.create_challenge(lead, status="open")
-    challenge.closing_date = date.today() - timedelta(days=1)
+    challenge.closing_date = uk_today() - timedelta(days=1)
 
     assert challenge.status == "closed"
     services.close_challenge(session, lead, challenge.id)

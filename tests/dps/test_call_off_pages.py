@@ -3,12 +3,12 @@ and awarded after closing, with results as CSV."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from marketplace.accounts.models import Role
-from marketplace.db import utcnow
+from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from procurement.dps.models import Award, CallOff
 from tests import factories
@@ -27,7 +27,7 @@ def test_publish_bid_score_and_award_through_the_pages(app):
             "supplier": supplier.email,
         }
     officer = sign_in(app.test_client(), ids["buyer"])
-    closes = date.today() + timedelta(days=12)
+    closes = uk_today() + timedelta(days=12)
     form = officer.get("/dps/call-offs/new")
     too_soon = officer.post(
         "/dps/call-offs/new",
@@ -37,9 +37,9 @@ def test_publish_bid_score_and_award_through_the_pages(app):
             "buyer_organisation_id": ids["buyer_org"],
             "title": "Heart failure monitoring",
             "requirement": "Home monitoring for 400 people.",
-            "closes_on[day]": date.today().day,
-            "closes_on[month]": date.today().month,
-            "closes_on[year]": date.today().year,
+            "closes_on[day]": uk_today().day,
+            "closes_on[month]": uk_today().month,
+            "closes_on[year]": uk_today().year,
             "criteria": "Quality: 70\nPrice: 30",
         },
     )

@@ -4,14 +4,14 @@ weighted scoring, and exactly one award, even when two officers race."""
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role, User
-from marketplace.db import utcnow
+from marketplace.db import uk_today, utcnow
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.notifications.models import Notification
 from procurement.dps import call_offs, queries, services
@@ -31,7 +31,7 @@ def competition(session):
     first = factories.admitted_supplier(system)
     second = factories.admitted_supplier(system)
     lapsed = factories.admitted_supplier(
-        system, cyber_essentials_expiry=(date.today() + timedelta(days=1)).isoformat()
+        system, cyber_essentials_expiry=(uk_today() + timedelta(days=1)).isoformat()
     )
     # Its Cyber Essentials lapses before the call-off is published.
     application = session.scalars(sa.select(Application).order_by(Application.id)).all()[-1]
@@ -62,7 +62,7 @@ def test_the_closing_date_respects_the_regimes_minimum(session):
 
     with pytest.raises(Invalid) as error:
         factories.create_call_off(
-            system, closes_on=date.today() + timedelta(days=9), criteria=[("Quality", 90)]
+            system, closes_on=uk_today() + timedelta(days=9), criteria=[("Quality", 90)]
         )
 
     assert "at least 10 days" in error.value.fields["closes_on"][0]

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role
+from marketplace.db import uk_today
 from marketplace.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from procurement.dps import calendar, services
 from procurement.dps.models import Admission, Application
@@ -40,8 +41,8 @@ def test_an_application_is_due_within_ten_working_days(session):
     application, _ = factories.create_application(system)
 
     assert application.status.value == "submitted"
-    assert application.due_on == calendar.add_working_days(date.today(), 10)
-    assert not application.is_overdue(date.today())
+    assert application.due_on == calendar.add_working_days(uk_today(), 10)
+    assert not application.is_overdue(uk_today())
     assert application.is_overdue(calendar.add_working_days(application.due_on, 1))
 
 
@@ -174,7 +175,7 @@ def test_an_extension_needs_a_reason_and_reaches_fifteen_working_days(session):
     with pytest.raises(InvalidTransition, match="already been extended"):
         services.extend(session, officer, application.id, "Again")
 
-    assert application.deadline == calendar.add_working_days(date.today(), 15)
+    assert application.deadline == calendar.add_working_days(uk_today(), 15)
 
 
 def test_answers_are_reused_from_the_catalogue_and_the_last_application(session):

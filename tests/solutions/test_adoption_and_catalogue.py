@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.db import uk_today
 from marketplace.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from marketplace.solutions import adoption, catalogue
 from marketplace.solutions.models import Adoption, Enquiry
@@ -164,8 +165,8 @@ def test_facets_count_what_the_other_filters_leave(session, adopter, trust, prod
 
 def test_assurance_complete_needs_everything_in_date(session, product):
     assert catalogue.assured_ids(session, [product.id]) == {product.id}
-    product.cyber_essentials_date = date.today() - timedelta(days=400)
-    product.cyber_essentials_expiry = date.today() - timedelta(days=35)
+    product.cyber_essentials_date = uk_today() - timedelta(days=400)
+    product.cyber_essentials_expiry = uk_today() - timedelta(days=35)
 
     session.flush()
     assert catalogue.assured_ids(session, [product.id]) == set()

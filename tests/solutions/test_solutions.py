@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.db import uk_today
 from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
 from marketplace.solutions import services
 from marketplace.solutions.models import Solution
@@ -155,15 +156,15 @@ def test_stale_section_saves_are_conflicts(session, innovator):
         (
             "assurance",
             {
-                "dspt_date": date.today() - timedelta(days=10),
-                "dspt_expiry": date.today() - timedelta(days=20),
+                "dspt_date": uk_today() - timedelta(days=10),
+                "dspt_expiry": uk_today() - timedelta(days=20),
             },
             "dspt_expiry",
             "must be after",
         ),
         (
             "assurance",
-            {"dtac_date": date.today() + timedelta(days=5)},
+            {"dtac_date": uk_today() + timedelta(days=5)},
             "dtac_date",
             "cannot be in the future",
         ),

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from marketplace.db import uk_today
 from marketplace.extensions import db
 from procurement.testbeds import services
 from procurement.testbeds.models import Agreement, AgreementVersion, Signature
@@ -37,8 +38,8 @@ def negotiation(app):
 
 
 def _form_terms(ids, **changes) -> dict:
-    start = date.today() + timedelta(days=10)
-    end = date.today() + timedelta(days=100)
+    start = uk_today() + timedelta(days=10)
+    end = uk_today() + timedelta(days=100)
     data = {
         **COMPLETE_TERMS,
         "host_lead_id": ids["lead_id"],
