@@ -203,6 +203,29 @@ def test_the_dps_register_finds_a_supplier_by_name(app, client, session):
     assert first_name in everyone and second_name in everyone
 
 
+def test_the_dps_register_api_pages_and_searches_the_same_way(app, client, session):
+    system, _officer = factories.create_system()
+    category = system.categories[0]
+    suppliers = [factories.admitted_supplier(system) for _ in range(3)]
+    names = sorted(u.active_memberships[0].organisation.name for u in suppliers)
+    number = names[1].rsplit(" ", 1)[-1]
+    url = f"/api/v1/dps/categories/{category.id}/register"
+
+    first = client.get(url, query_string={"per_page": 2}).json
+    second = client.get(url, query_string={"per_page": 2, "page": 2}).json
+    found = client.get(url, query_string={"q": number}).json
+    hostile = client.get(url, query_string={"q": "%_\\ ' \" OR NEAR("})
+    no_words = client.get(url, query_string={"q": "%_\\"})
+    too_long = client.get(url, query_string={"q": "x" * 10_000})
+
+    assert [e["supplier"]["name"] for e in first["items"] + second["items"]] == names
+    assert (first["total"], first["pages"]) == (3, 2)
+    assert [e["supplier"]["name"] for e in found["items"]] == [names[1]]
+    assert hostile.status_code == 200 and hostile.json["items"] == []
+    assert no_words.status_code == 422 and "word" in no_words.json["error"]["fields"]["q"][0]
+    assert too_long.status_code == 422 and "q" in too_long.json["error"]["fields"]
+
+
 def test_search_results_page_and_count_past_the_last_page(session):
     from marketplace.solutions import queries
 

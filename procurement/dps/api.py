@@ -26,7 +26,8 @@ from procurement.dps.schemas import (
     ExtensionSchema,
     ListingInputSchema,
     ListingSchema,
-    RegisterEntrySchema,
+    RegisterPageSchema,
+    RegisterQuerySchema,
     ResultSchema,
     ScoreInputSchema,
     SystemSchema,
@@ -130,14 +131,18 @@ def extend(data, application_id):
 
 
 @dps.get("/categories/<int:category_id>/register")
-@dps.response(200, RegisterEntrySchema(many=True))
+@dps.arguments(RegisterQuerySchema, location="query")
+@dps.response(200, RegisterPageSchema)
 @public
-def register(category_id):
-    """The public register of admitted suppliers, with the state of their assurance."""
+def register(args, category_id):
+    """The public register of admitted suppliers, with the state of their assurance: a page at
+    a time by name, or searched by supplier name or number, best match first."""
     category = get_by_id(db.session, Category, category_id)
     if category is None:
         raise NotFound("There is no such category")
-    return queries.register(db.session, category)
+    return queries.register_page(
+        db.session, category, args.get("q"), args["page"], args["per_page"]
+    ).checked()
 
 
 @dps.post("/categories/<int:category_id>/listings")

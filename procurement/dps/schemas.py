@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from marketplace.accounts.schemas import ID_RANGE, OrganisationSummarySchema
+from marketplace.accounts.schemas import (
+    ID_RANGE,
+    OrganisationSummarySchema,
+    PageArgsSchema,
+    PageSchema,
+)
 from procurement.dps.models import ApplicationStatus, Regime
 
 
@@ -74,6 +79,14 @@ class RegisterEntrySchema(Schema):
     expired = fields.List(fields.Str())
     expiring = fields.List(fields.Str())
     invitable = fields.Bool()
+
+
+class RegisterPageSchema(PageSchema):
+    items = fields.List(fields.Nested(RegisterEntrySchema))
+
+
+class RegisterQuerySchema(PageArgsSchema):
+    q = fields.Str(validate=validate.Length(max=200))
 
 
 class ListingInputSchema(Schema):

@@ -141,7 +141,7 @@ def test_the_api_refuses_what_the_pages_refuse(app, setup):
     assert no_reasons.status_code == 422 and "reasons" in no_reasons.json["error"]["fields"]
     assert rejected.json["status"] == "rejected"
     assert rejected.json["reasons"] == "No clinical safety officer"
-    assert register.status_code == 200 and register.json == []
+    assert register.status_code == 200 and register.json["items"] == []
 
 
 def test_a_competitor_cannot_see_another_suppliers_application(app, setup):
