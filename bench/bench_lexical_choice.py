@@ -96,6 +96,7 @@ def speed(n: int) -> dict:
         with app.app_context():
             upgrade()
             scale_data.seed(db.session, n, CHALLENGES, current_embedder().name)
+            scale_data.settle(db.session)
             db.session.execute(
                 sa.text(
                     "ALTER TABLE solutions ADD COLUMN tsv tsvector GENERATED ALWAYS AS "

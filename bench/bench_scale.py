@@ -1,17 +1,23 @@
 """Matching at scale, through the product: `make bench-scale`.
 
-For each size (1,000, 10,000 and 100,000 published solutions, with 2,000 open challenges) on
-a scratch PostgreSQL database, it seeds generated data in bulk (see `scale_data.py`), runs the
-deployment step (`marketplace matching reindex`), then measures:
+For each size (1,000, 10,000 and 100,000 published solutions, with 2,000 open challenges, and
+one admitted supplier, test bed and adoption for every 20 solutions) on a scratch PostgreSQL
+database, it seeds generated data in bulk (see `scale_data.py`), runs the deployment steps
+(`marketplace matching reindex`, and `marketplace search rebuild` since bulk inserts bypass the
+session that keeps search entries in step), then measures:
 
 - through the WSGI app in this process: the fits page for a challenge, the same through the
   API, the fits page for a solution, and the statements one fits page runs; each against a bare
   NumPy top-20 over the same passage matrix (`bare_scan_p50_ms`) and against `/healthz`;
 - a re-index with nothing changed, in a fresh app (so it loads the snapshot, as a new process
   does);
+- the listings and pages of `scale_pages.py` (catalogue with facets, searches, registers,
+  impact, API listings): each one's p50, p95 and statements, as a multiple of `/healthz`, and
+  at the largest size how that multiple grew from the smallest;
 - through gunicorn with 2 workers: each worker's first fits request (cold), 2,000 fits requests
-  at 16 concurrency, the workers' memory (RSS, and PSS, which splits shared pages between the
-  processes that map them), and how long a saved description takes to show in the *other*
+  at 16 concurrency, a mixed load of 5,000 page and API requests at 16 concurrency, the
+  workers' memory (RSS, and PSS, which splits shared pages between the processes that map
+  them), and how long a saved description takes to show in the *other*
   worker's fits, with the number of full rebuilds that caused.
 
 Figures go to `bench/results/scale.json`, keyed by size; other sections of that file are kept.
@@ -20,12 +26,10 @@ Figures go to `bench/results/scale.json`, keyed by size; other sections of that 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +47,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import scale_data  # noqa: E402
+import scale_http  # noqa: E402
+import scale_pages  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from challenges.models import Challenge  # noqa: E402
@@ -86,6 +92,8 @@ def main() -> None:
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=1) + "\n")
         print(json.dumps({str(n): figures}, indent=1), flush=True)
+    scale_pages.growth(results, str(max(SIZES)), str(min(SIZES)))
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
 
 
 @contextmanager
@@ -123,6 +131,8 @@ def measure(n: int, url: str, index_dir: str) -> dict:
         model = current_embedder().name
         started = time.perf_counter()
         people = scale_data.seed(db.session, n, CHALLENGES, model)
+        people |= scale_data.seed_registers(db.session, people, n)
+        scale_data.settle(db.session)
         figures["seed_s"] = round(time.perf_counter() - started, 1)
         figures["n_passages"] = db.session.scalar(
             sa.select(sa.func.count())
@@ -138,7 +148,11 @@ def measure(n: int, url: str, index_dir: str) -> dict:
 
     figures["first_reindex_s"] = _timed_reindex(app)  # builds the index, writes the snapshots
     figures["reindex_unchanged_s"] = _timed_reindex(create_app(config))  # a new process's
+    figures["search_rebuild_s"] = _timed_command(app, ["search", "rebuild"])  # bulk-seeded rows
     figures |= in_process(app, people)
+    figures["pages"] = scale_pages.in_process(
+        app, people, people["category"], figures["healthz_p50_ms"]
+    )
     figures |= through_gunicorn(url, index_dir, people)
     figures["fits_ratio_p95"] = round(figures["fits_page_p95_ms"] / figures["bare_scan_p50_ms"], 1)
     with app.app_context():
@@ -147,8 +161,12 @@ def measure(n: int, url: str, index_dir: str) -> dict:
 
 
 def _timed_reindex(app) -> float:
+    return _timed_command(app, ["matching", "reindex"])
+
+
+def _timed_command(app, args: list[str]) -> float:
     started = time.perf_counter()
-    result = app.test_cli_runner().invoke(args=["matching", "reindex"])
+    result = app.test_cli_runner().invoke(args=args)
     elapsed = round(time.perf_counter() - started, 2)
     if result.exit_code != 0:
         raise RuntimeError(result.output)
@@ -165,8 +183,8 @@ def in_process(app, people) -> dict:
         solution_ids = [
             int(i) for i in rng.choice(np.arange(1, _count(Solution) + 1), SAMPLED, False)
         ]
-    lead = _signed_in(app, people["lead_email"])
-    team = _signed_in(app, people["team_email"])
+    lead = scale_http.signed_in(app, people["lead_email"])
+    team = scale_http.signed_in(app, people["team_email"])
     anonymous = app.test_client()
     bearer = {"Authorization": f"Bearer {people['lead_token']}"}
     lead.get(f"/challenges/{challenge_ids[0]}/fits")  # warm: the index is loaded
@@ -182,61 +200,27 @@ def in_process(app, people) -> dict:
     def solution_fits(i):
         return team.get(f"/solutions/{solution_ids[i % SAMPLED]}/fits")
 
-    healthz = _samples(lambda i: anonymous.get("/healthz"), 200)
-    page = _samples(fits_page, 2 * SAMPLED)
-    api = _samples(fits_api, 2 * SAMPLED)
-    other_way = _samples(solution_fits, 2 * SAMPLED)
+    healthz = scale_http.samples(lambda i: anonymous.get("/healthz"), 200)
+    page = scale_http.samples(fits_page, 2 * SAMPLED)
+    api = scale_http.samples(fits_api, 2 * SAMPLED)
+    other_way = scale_http.samples(solution_fits, 2 * SAMPLED)
     bare = bare_scan(app, challenge_ids)
     return {
-        "healthz_p50_ms": _pct(healthz, 50),
-        "bare_scan_p50_ms": _pct(bare, 50),
-        "fits_page_p50_ms": _pct(page, 50),
-        "fits_page_p95_ms": _pct(page, 95),
-        "fits_api_p95_ms": _pct(api, 95),
-        "solution_fits_p95_ms": _pct(other_way, 95),
-        "fits_page_statements": _statements(app, lambda: fits_page(1)),
-        "fits_page_p50_over_healthz": round(_pct(page, 50) / _pct(healthz, 50), 1),
+        "healthz_p50_ms": scale_http.pct(healthz, 50),
+        "bare_scan_p50_ms": scale_http.pct(bare, 50),
+        "fits_page_p50_ms": scale_http.pct(page, 50),
+        "fits_page_p95_ms": scale_http.pct(page, 95),
+        "fits_api_p95_ms": scale_http.pct(api, 95),
+        "solution_fits_p95_ms": scale_http.pct(other_way, 95),
+        "fits_page_statements": scale_http.statements(app, lambda: fits_page(1)),
+        "fits_page_p50_over_healthz": round(
+            scale_http.pct(page, 50) / scale_http.pct(healthz, 50), 1
+        ),
     }
 
 
 def _count(table) -> int:
     return db.session.scalar(sa.select(sa.func.max(table.id)))
-
-
-def _signed_in(app, email: str):
-    client = app.test_client()
-    response = client.post("/sign-in", data={"email": email, "password": scale_data.PASSWORD})
-    if response.status_code != 302:
-        raise RuntimeError(f"could not sign in as {email}: {response.status_code}")
-    return client
-
-
-def _samples(call, rounds: int) -> list[float]:
-    found = []
-    for i in range(rounds):
-        started = time.perf_counter()
-        response = call(i)
-        found.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"{response.request.path}: {response.status_code}")
-    return found
-
-
-def _pct(samples: list[float], q: float) -> float:
-    return round(float(np.percentile(samples, q)), 2)
-
-
-def _statements(app, call) -> int:
-    with app.app_context():
-        engine = db.engine
-    counted = []
-    listener = lambda *args: counted.append(1)  # noqa: E731
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        call()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
-    return len(counted)
 
 
 def bare_scan(app, challenge_ids: list[int]) -> list[float]:
@@ -275,34 +259,36 @@ def bare_scan(app, challenge_ids: list[int]) -> list[float]:
 
 
 def through_gunicorn(url: str, index_dir: str, people: dict) -> dict:
-    port = _free_port()
+    port = scale_http.free_port()
     with tempfile.TemporaryDirectory() as logs:
-        access, errors = Path(logs) / "access.log", Path(logs) / "errors.log"
+        log = Path(logs) / "server.log"
         environment = {
             **os.environ,
             "DATABASE_URL": url,
             "SECRET_KEY": "bench",
             "MATCHING_INDEX_DIR": index_dir,
             "MATCHING_EMBEDDER": "sentence-transformers",
+            # The app's own access line (JSON, with the request's id, the worker's process
+            # id and its time in the server) tells which worker answered a probe.
+            "LOG_FORMAT": "json",
         }
         command = [
             str(GUNICORN),
             "--workers=2",
             f"--bind=127.0.0.1:{port}",
-            f"--access-logfile={access}",
-            "--access-logformat=%(p)s %(s)s %(L)s %(m)s %(U)s %(q)s",
             "marketplace.app:create_app()",
         ]
-        with errors.open("w") as error_log:
+        with log.open("w") as server_log:
             server = subprocess.Popen(  # noqa: S603
-                command, cwd=ROOT, env=environment, stdout=error_log, stderr=error_log
+                command, cwd=ROOT, env=environment, stdout=server_log, stderr=server_log
             )
         try:
-            _wait_for(port)
-            figures = _cold_first_fits(port, access, people)
+            scale_http.wait_for(port)
+            figures = _cold_first_fits(port, log, people)
             figures["load"] = _load(port, people)
+            figures["pages_load"] = scale_pages.load(port, people, people["category"])
             figures |= _worker_memory(server.pid)
-            figures |= _edit_visible(port, access, errors, people, url)
+            figures |= _edit_visible(port, log, people, url)
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -312,58 +298,29 @@ def through_gunicorn(url: str, index_dir: str, people: dict) -> dict:
     return figures
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if _get(port, "/healthz")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s")
-
-
-def _get(port: int, path: str, token: str | None = None, method="GET", body=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    try:
-        connection.request(method, path, body=json.dumps(body) if body else None, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def _served(access: Path, probe: str) -> tuple[int, float]:
-    """Which worker served the request tagged ``probe``, and its time in the server (the
-    worker writes its log line just after answering, so look again for a moment)."""
+def _served(log: Path, request_id: str) -> tuple[int, float]:
+    """Which worker served the request sent with ``request_id``, and its time in the server
+    (the worker writes its access line just after answering, so look again for a moment)."""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        for line in reversed(access.read_text().splitlines()):
-            pid, _status, seconds, *_rest, query = line.split()
-            if f"probe={probe}" in query:
-                return int(pid.strip("<>")), float(seconds)
+        for line in reversed(log.read_text().splitlines()):
+            if request_id not in line or not line.startswith("{"):
+                continue
+            entry = json.loads(line)
+            if entry.get("request_id") == request_id and "duration_ms" in entry:
+                return entry["process"], entry["duration_ms"] / 1000
         time.sleep(0.01)
-    raise RuntimeError(f"no access log line for probe {probe}: {access.read_text()[-500:]!r}")
+    raise RuntimeError(f"no access line for request {request_id}: {log.read_text()[-500:]!r}")
 
 
-def _probe(port: int, access: Path, path: str, token: str, probe: str):
-    """A GET tagged so the access log says which worker served it."""
-    joiner = "&" if "?" in path else "?"
-    status, body = _get(port, f"{path}{joiner}probe={probe}", token)
-    pid, seconds = _served(access, probe)
+def _probe(port: int, log: Path, path: str, token: str, probe: str):
+    """A GET with its own request id, so the access line says which worker served it."""
+    status, body, _headers = scale_http.request(port, path, token, headers={"X-Request-ID": probe})
+    pid, seconds = _served(log, probe)
     return status, body, pid, seconds
 
 
-def _cold_first_fits(port: int, access: Path, people: dict) -> dict:
+def _cold_first_fits(port: int, log: Path, people: dict) -> dict:
     """Each worker's first fits request (its time in the server, as it loads the index), sent
     two at a time until both workers have served one."""
     firsts: dict[int, float] = {}
@@ -373,7 +330,7 @@ def _cold_first_fits(port: int, access: Path, people: dict) -> dict:
                 pool.submit(
                     _probe,
                     port,
-                    access,
+                    log,
                     f"/api/v1/challenges/{1 + 2 * round_ + i}/fits",
                     people["lead_token"],
                     f"cold{round_}-{i}",
@@ -394,7 +351,7 @@ def _load(port: int, people: dict) -> dict:
     def one(i: int) -> tuple[float, bool]:
         started = time.perf_counter()
         try:
-            status, _ = _get(
+            status, _ = scale_http.get(
                 port, f"/api/v1/challenges/{1 + i % CHALLENGES}/fits", people["lead_token"]
             )
             ok = status == 200
@@ -411,8 +368,8 @@ def _load(port: int, people: dict) -> dict:
         "requests": LOAD_REQUESTS,
         "concurrency": LOAD_CONCURRENCY,
         "errors": sum(1 for _, ok in done if not ok),
-        "p50_ms": _pct(times, 50),
-        "p95_ms": _pct(times, 95),
+        "p50_ms": scale_http.pct(times, 50),
+        "p95_ms": scale_http.pct(times, 95),
         "requests_per_s": round(LOAD_REQUESTS / seconds, 1),
     }
 
@@ -447,7 +404,7 @@ def _kilobytes(path: str, field: str) -> int:
     raise RuntimeError(f"{field} not in {path}")
 
 
-def _edit_visible(port: int, access: Path, errors: Path, people: dict, url: str) -> dict:
+def _edit_visible(port: int, log: Path, people: dict, url: str) -> dict:
     """The innovator saves a description that makes their solution the best fit for a
     challenge; time until a fits request served by the other worker ranks it first."""
     engine = sa.create_engine(url)
@@ -456,7 +413,7 @@ def _edit_visible(port: int, access: Path, errors: Path, people: dict, url: str)
         challenge = connection.execute(
             sa.select(Challenge.id, Challenge.need).where(Challenge.id == 7)
         ).one()
-        status, body = _get(
+        status, body = scale_http.get(
             port, f"/api/v1/challenges/{challenge.id}/fits?limit={K}", people["lead_token"]
         )
         ranked = {item["ranked"]["id"] for item in json.loads(body)["items"]}
@@ -467,12 +424,13 @@ def _edit_visible(port: int, access: Path, errors: Path, people: dict, url: str)
             )
         ).one()
     engine.dispose()
-    rebuilds_before = errors.read_text().count("from stored vectors")
-    status, body = _get(
+    rebuilds_before = log.read_text().count("from stored vectors")
+    status, body, _headers = scale_http.request(
         port,
         f"/api/v1/solutions/{target}/sections/overview",
         people["innovator_token"],
         method="PUT",
+        headers={"X-Request-ID": "save"},
         body={
             "title": solution.title,
             "summary": solution.summary,
@@ -483,14 +441,13 @@ def _edit_visible(port: int, access: Path, errors: Path, people: dict, url: str)
     saved = time.perf_counter()
     if status != 200:
         raise RuntimeError(f"saving the description: {status} {body[:300]!r}")
-    time.sleep(0.2)  # for the worker's access log line
-    saved_by = int(access.read_text().splitlines()[-1].split()[0].strip("<>"))
+    saved_by, _seconds = _served(log, "save")
     visible, probe = None, 0
     path = f"/api/v1/challenges/{challenge.id}/fits"
     with ThreadPoolExecutor(2) as pool:  # two at a time, so both workers answer
         while visible is None and time.perf_counter() - saved < 60:
             batch = [
-                pool.submit(_probe, port, access, path, people["lead_token"], f"edit{probe + i}")
+                pool.submit(_probe, port, log, path, people["lead_token"], f"edit{probe + i}")
                 for i in range(2)
             ]
             probe += 2
@@ -501,8 +458,7 @@ def _edit_visible(port: int, access: Path, errors: Path, people: dict, url: str)
                     visible = time.perf_counter() - saved
     return {
         "edit_visible_s": round(visible, 3) if visible is not None else None,
-        "full_rebuilds_after_edit": errors.read_text().count("from stored vectors")
-        - rebuilds_before,
+        "full_rebuilds_after_edit": log.read_text().count("from stored vectors") - rebuilds_before,
     }
 
 

@@ -20,11 +20,13 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from challenges.models import Challenge, SolutionStageWanted, Theme, challenge_themes
 from marketplace.accounts import services as accounts
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Organisation, OrganisationKind, Role
 from marketplace.db import uk_today, utcnow
 from marketplace.matches import documents
 from marketplace.matches.models import DocumentKind, IndexedDocument
 from marketplace.solutions.models import (
+    Adoption,
+    AdoptionStage,
     CareSetting,
     Maturity,
     Solution,
@@ -33,6 +35,15 @@ from marketplace.solutions.models import (
 )
 from matching import passages
 from matching.lexical import analyse
+from procurement.dps.models import (
+    Admission,
+    Application,
+    ApplicationStatus,
+    Category,
+    PurchasingSystem,
+    Regime,
+)
+from procurement.testbeds.models import Agreement, AgreementStatus
 
 DIMENSIONS = 384
 PASSWORD = "harbour-lantern-meadow-42"  # noqa: S105 - the demo password, for bench accounts
@@ -298,10 +309,118 @@ def seed(session, n_solutions: int, n_challenges: int, model: str, seed_value: i
                 )
             )
     session.commit()
-    if session.get_bind().dialect.name == "postgresql":
-        with session.get_bind().connect() as connection:  # statistics, as a live database has
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
     return people
+
+
+def settle(session) -> None:
+    """Statistics and visibility maps, as autovacuum keeps them on a live database (rows
+    just loaded in bulk have neither, and index-only scans would visit every row)."""
+    if session.get_bind().dialect.name == "postgresql":
+        with session.get_bind().connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                sa.text("VACUUM ANALYZE")
+            )
+
+
+def seed_registers(session, people: dict, n_solutions: int, seed_value: int = 9) -> dict:
+    """What the registers and the impact page list, in proportion to the solutions (one for
+    every 20): suppliers admitted to a DPS category, test-bed agreements on the register, and
+    adoptions in the partnership. Returns the category's id."""
+    writer = Writer(seed_value)
+    n = max(1, n_solutions // 20)
+    now = utcnow()
+    system = PurchasingSystem(
+        organisation_id=people["trust"],
+        created_by_id=people["lead_id"],
+        title="Bench digital health DPS",
+        regime=Regime.PCR_2015,
+        scope="Digital products for the partnership.",
+        starts_on=uk_today() - timedelta(days=30),
+        ends_on=uk_today() + timedelta(days=1000),
+    )
+    category = Category(system=system, name="Remote monitoring", definition="At home.")
+    session.add_all([system, category])
+    session.flush()
+    first = session.scalar(sa.select(sa.func.max(Organisation.id))) + 1
+    session.execute(
+        sa.insert(Organisation),
+        [
+            {
+                "id": first + i,
+                "name": f"{writer.name()} {writer.name()} Ltd {i}",
+                "kind": OrganisationKind.SME,
+                "companies_house_number": f"{90_000_000 + i:08d}",
+                "approved_at": now,
+            }
+            for i in range(n)
+        ],
+    )
+    answers = {"insurance_expiry": "2099-03-31", "dspt_expiry": "2099-06-30"}
+    session.execute(
+        sa.insert(Application),
+        [
+            {
+                "id": i + 1,
+                "system_id": system.id,
+                "organisation_id": first + i,
+                "submitted_by_id": people["innovator_id"],
+                "status": ApplicationStatus.ADMITTED,
+                "answers": {**answers, "cyber_essentials_expiry": f"20{27 + i % 3}-01-31"},
+                "due_on": uk_today(),
+            }
+            for i in range(n)
+        ],
+    )
+    session.execute(
+        sa.insert(Admission),
+        [
+            {"organisation_id": first + i, "category_id": category.id, "application_id": i + 1}
+            for i in range(n)
+        ],
+    )
+    statuses = [AgreementStatus.NEGOTIATION, AgreementStatus.LIVE, AgreementStatus.SIGNED]
+    session.execute(
+        sa.insert(Agreement),
+        [
+            {
+                "challenge_id": 1 + i % 2000,
+                "solution_id": 1 + i,
+                "host_organisation_id": people["trust"],
+                "innovator_organisation_id": people["sme"],
+                "created_by_id": people["lead_id"],
+                "status": statuses[i % 3],
+                "title": f"{writer.words(topics, 3)} trial"[:200],
+                "public_summary": writer.sentence(topics),
+                "start_date": uk_today() - timedelta(days=i % 300),
+                "end_date": uk_today() + timedelta(days=180),
+            }
+            for i, topics in ((i, writer.topics_for()) for i in range(n))
+        ],
+    )
+    session.execute(
+        sa.insert(Adoption),
+        [
+            {
+                "solution_id": 1 + 3 * i,
+                "organisation_id": people["trust"],
+                "recorded_by_id": people["lead_id"],
+                "site": f"Site {i % 40}",
+                "stage": AdoptionStage.USING if i % 2 else AdoptionStage.PILOTING,
+                "start_date": uk_today() - timedelta(days=i % 700),
+            }
+            for i in range(n)
+        ],
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        for table in ("organisations", "dps_applications"):
+            session.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
+    session.commit()
+    return {"category": category.id}
 
 
 def _people(session) -> dict:
