@@ -10,10 +10,11 @@ import sqlalchemy as sa
 
 from challenges.fellowship.models import Cohort, FellowshipApplication, Panel, Review
 from marketplace.accounts.models import OrganisationKind, Role
+from marketplace.db import uk_today
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from tests import factories
-from tests.challenges.test_fellowship_pages import IDEA, TODAY, selection  # noqa: F401
+from tests.challenges.test_fellowship_pages import IDEA, selection  # noqa: F401
 
 BASE = "/api/v1/fellowship"
 NEW_COHORT = {
@@ -22,10 +23,10 @@ NEW_COHORT = {
     "themes": "Prevention",
     "eligibility": "Staff of partner organisations",
     "places": 4,
-    "opens_on": (TODAY - timedelta(days=1)).isoformat(),
-    "closes_on": (TODAY + timedelta(days=30)).isoformat(),
+    "opens_on": (uk_today() - timedelta(days=1)).isoformat(),
+    "closes_on": (uk_today() + timedelta(days=30)).isoformat(),
     "stages": [
-        {"name": "Screening", "ends_on": (TODAY + timedelta(days=40)).isoformat()},
+        {"name": "Screening", "ends_on": (uk_today() + timedelta(days=40)).isoformat()},
         {"name": "Decision"},
     ],
     "criteria": [{"name": "Need", "weight": 40}, {"name": "Feasibility", "weight": 60}],
@@ -142,7 +143,7 @@ def test_the_selection_journey_through_the_api(app, client):
         ({"criteria": [{"name": "Need", "weight": "100"}]}, "criteria", None),
         ({"stages": [{"name": "Only"}]}, "stages", "at least two stages"),
         ({"stages": [{"name": "A"}] * 21}, "stages", None),
-        ({"closes_on": (TODAY - timedelta(days=9)).isoformat()}, "closes_on", "close after"),
+        ({"closes_on": (uk_today() - timedelta(days=9)).isoformat()}, "closes_on", "close after"),
     ],
 )
 def test_bad_cohorts_are_refused_and_not_stored(app, client, api_client, changes, field, message):
