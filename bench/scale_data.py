@@ -34,6 +34,7 @@ from marketplace.solutions.models import (
     solution_themes,
 )
 from matching import passages
+from matching.engine import split_sentences
 from matching.lexical import analyse
 from procurement.dps.models import (
     Admission,
@@ -458,7 +459,7 @@ def _store_vectors(session, model: str, solutions: list[dict], challenges: list[
                     row["id"],
                     documents.content_hash(document),
                     passages.split(document.title, document.text, count_tokens, 256),
-                    documents.reason_sentences(document),
+                    split_sentences(document),
                 )
             )
     stand_in.fit([" ".join(p) for _, _, _, p, _ in work[:20000]])

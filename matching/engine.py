@@ -1,10 +1,20 @@
 """Rank documents for a query document by a blend of meaning (embeddings) and shared words
 (BM25), plus structured signals when present (themes in common, maturity fit).
 
-Scores are z-score normalised per query, over the candidates only, before blending, so the
-weights mean the same thing for every query and every filter. Weights are configuration, chosen
-on a training split, never by taste. Measured on SciFact test with weights fitted on its train
-queries: z-score 0.7407 nDCG@10 (dense 0.7), min-max 0.7321 (dense 0.6).
+Ranking runs in two stages. The first scores every candidate: the best passage cosine and BM25,
+each min-max normalised over the candidates, so that the best candidate on either signal scores
+1 and the weights mean the same thing for every query and every filter. The second takes the
+first stage's ``SHORTLIST`` best and adds late interaction: each of the query's sentences finds
+its closest sentence in the candidate, and their cosines are averaged, which rewards a candidate
+that answers every part of a long need rather than one passage of it. Sentence vectors are the
+ones stored to explain fits, so only the shortlist's are read.
+
+How this was chosen (``bench/bench_fusion.py``, nDCG@10; nhs-dev full needs, nhs-dev titles,
+SciFact train): z-scores with dense 0.7 gave 0.958, 0.901, 0.744, worse than BM25 alone on full
+needs (0.964); min-max with dense 0.6 gave 0.971, 0.930, 0.740 and was chosen by every fitting
+set; adding late interaction on the shortlist gave 0.974, 0.940, 0.751. Weights that depend on
+the query's length, reciprocal rank fusion, BM25 over titles, pseudo-relevance feedback and
+dropping the corpus's commonest words did not help on every set and are not used.
 """
 
 from __future__ import annotations
@@ -21,18 +31,24 @@ from matching.embedders import Embedder
 from matching.lexical import BM25
 
 METHODS = ("lexical", "dense", "hybrid")
-COMPONENTS = ("dense", "lexical", "themes", "maturity")
+COMPONENTS = ("dense", "late", "lexical", "themes", "maturity")
 ENCODE_CHUNK = 1024  # texts per encode call: the model sorts each call by length, so large
+SHORTLIST = 30  # first-stage fits given late interaction (30 to 200 measured the same)
+MAX_SENTENCES = 60  # per document; the passages still cover everything
+
+# Each shortlisted document's sentence vectors, by document id (``{}`` for none known).
+SentenceSource = Callable[[list[str]], dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Dense and lexical balance fitted on SciFact's train queries (evaluate.fit_dense_weight):
-    0.7/0.3 gave train's best nDCG@10. Theme and maturity weights are not fitted: SciFact has
-    neither signal, so they are kept small enough that they reorder near-ties rather than
-    outvote the text (a z-score unit is one standard deviation of the candidates' scores)."""
+    """The blend of min-max normalised signals, chosen on nhs-dev and SciFact train (see the
+    module's docstring). Themes and maturity are not fitted (SciFact has neither): they are
+    kept small enough to reorder near-ties rather than outvote the text. Without sentence
+    vectors the late interaction weight goes to the passage cosine."""
 
-    dense: float = 0.7
+    dense: float = 0.35
+    late: float = 0.35
     lexical: float = 0.3
     themes: float = 0.1
     maturity: float = 0.05
@@ -48,18 +64,43 @@ class Match:
     shared_terms: list[str] = field(default_factory=list)
 
 
-def z_score(scores: np.ndarray) -> np.ndarray:
-    """Standardise one query's scores; a flat score list carries no preference (all zero)."""
+@dataclass(frozen=True)
+class LateInteraction:
+    """What the second stage needs: the query's sentence vectors and where to read the
+    shortlisted documents' own."""
+
+    query_sentences: np.ndarray
+    source: SentenceSource
+
+
+def min_max(scores: np.ndarray) -> np.ndarray:
+    """Scale one query's scores to 0..1 over the candidates; a flat list carries no preference
+    (all zero)."""
     if scores.size == 0:
         return scores
-    spread = float(scores.std())
-    if spread < 1e-12:
-        return np.zeros_like(scores)
-    return (scores - scores.mean()) / spread
+    low, high = float(scores.min()), float(scores.max())
+    if high - low < 1e-12:
+        return np.zeros_like(scores, dtype=np.float64)
+    return (scores - low) / (high - low)
+
+
+def late_interaction(query_sentences: np.ndarray, sentences: np.ndarray) -> float:
+    """The mean over the query's sentences of each one's best cosine among ``sentences``."""
+    if not len(query_sentences) or not len(sentences):
+        return -1.0
+    return float((query_sentences @ sentences.T).max(axis=1).mean())
 
 
 def split_document(document: Document, embedder: Embedder) -> list[str]:
     return passages.split(document.title, document.text, embedder.count_tokens, embedder.max_tokens)
+
+
+def split_sentences(document: Document) -> list[str]:
+    """The title and the text's sentences: the units of late interaction, and the ones a fit is
+    explained by (its closest pair of sentences)."""
+    found = [document.title] if document.title else []
+    found += passages.sentences(document.text)
+    return found[:MAX_SENTENCES]
 
 
 def encode(
@@ -202,20 +243,25 @@ class Engine:
         query_vectors: np.ndarray | None = None,
         explain: bool = False,
         allowed: np.ndarray | None = None,
+        late: LateInteraction | None = None,
     ) -> list[Match]:
         """The k best documents for ``query``.
 
         ``only``: ids of the documents allowed to match; ``allowed``: the same as a boolean
         mask over slots (filters are applied before ranking, so normalisation sees only real
         candidates). ``query_vectors``: the query's passage vectors if already known
-        (otherwise its passages are encoded now). ``explain``: add the shared terms that
-        weighed most in the lexical score (needs the texts kept in memory).
+        (otherwise its passages are encoded now). ``late``: sentence vectors for the second
+        stage of a hybrid ranking (without them the first stage decides). ``explain``: add the
+        shared terms that weighed most in the lexical score (needs the texts kept in memory).
         """
         candidates = self.candidates(only, allowed)
         if candidates.size == 0:
             return []
         scores = self.scores(query, candidates, method, query_vectors)
-        return [self._match(query, scores, i, explain) for i in top_k(scores["total"], k)]
+        order = scores["total"]
+        if method == "hybrid" and late is not None:
+            order = self._second_stage(scores, top_k(scores["total"], SHORTLIST), late)
+        return [self._match(query, scores, i, explain) for i in top_k(order, k)]
 
     def match_of(
         self,
@@ -224,15 +270,22 @@ class Engine:
         method: str = "hybrid",
         allowed: np.ndarray | None = None,
         query_vectors: np.ndarray | None = None,
+        late: LateInteraction | None = None,
     ) -> Match | None:
         """``target``'s match as it stands among the allowed candidates (None when it is not
-        one of them): the same score ``rank`` would give it, without ranking everything."""
+        one of them): the score ``rank`` would give it, without ranking everything. Outside the
+        shortlist it is scored as if it had been shortlisted."""
         candidates = self.candidates(None, allowed)
         slot = self.positions.get(target)
         where = np.flatnonzero(candidates == slot) if slot is not None else []
         if not len(where):
             return None
         scores = self.scores(query, candidates, method, query_vectors)
+        if method == "hybrid" and late is not None:
+            shortlist = top_k(scores["total"], SHORTLIST)
+            if int(where[0]) not in shortlist:
+                shortlist = np.append(shortlist, where[0])
+            self._second_stage(scores, shortlist, late)
         return self._match(query, scores, int(where[0]), explain=False)
 
     def scores(
@@ -242,7 +295,7 @@ class Engine:
         method: str = "hybrid",
         query_vectors: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
-        """Each signal and the blended total, for each candidate slot in turn. Signals are
+        """Each signal and the first stage's blend, for each candidate slot in turn. Signals are
         normalised over the candidates only, so a filter changes what "stands out" means."""
         lexical = self.lexical.scores(query.full_text)[candidates]
         dense = np.zeros(candidates.size, dtype=np.float32)
@@ -253,32 +306,61 @@ class Engine:
         themes = self.facts.theme_overlap(query.themes, candidates)
         maturity = self.facts.maturity_fit(query, candidates)
         if method == "lexical":
-            total = lexical
+            total = lexical.astype(np.float64)
         elif method == "dense":
-            total = dense
+            total = dense.astype(np.float64)
         else:
             w = self.weights
             total = (
-                w.dense * z_score(dense)
-                + w.lexical * z_score(lexical)
+                (w.dense + w.late) * min_max(dense)
+                + w.lexical * min_max(lexical)
                 + w.themes * themes
                 + w.maturity * maturity
             )
         return {
             "total": total,
             "dense": dense,
+            "late": np.full(candidates.size, np.nan),
             "lexical": lexical,
             "themes": themes,
             "maturity": maturity,
             "slots": candidates,
         }
 
+    def _second_stage(self, scores: dict, shortlist: np.ndarray, late: LateInteraction):
+        """Give the shortlisted candidates (positions in ``scores``) their late interaction, in
+        place, and return the order to rank by: the shortlist by its new totals, then everyone
+        else in first-stage order. Late interaction is scaled on the passage cosine's range over
+        all the candidates (both are cosines of the same model), widened if it reaches higher,
+        so a short list does not stretch small differences into large ones."""
+        ids = [self.ids[scores["slots"][i]] for i in shortlist]
+        found = late.source(ids)
+        empty = np.zeros((0, 0), dtype=np.float32)
+        values = np.array(
+            [late_interaction(late.query_sentences, found.get(i, empty)) for i in ids]
+        )
+        dense = scores["dense"]
+        low = float(dense.min())
+        high = max(float(dense.max()), float(values.max()))
+        scaled = (values - low) / max(high - low, 1e-12)
+        w = self.weights
+        total = scores["total"]
+        first = total.copy()
+        total[shortlist] += w.late * (scaled - min_max(dense)[shortlist])
+        scores["late"][shortlist] = values
+        order = first - first.max() - 10.0  # the rest, after every shortlisted fit
+        order[shortlist] = total[shortlist]
+        return order
+
     def _match(self, query: Document, scores: dict, i: int, explain: bool) -> Match:
         document_id = self.ids[scores["slots"][i]]
+        components = {name: float(scores[name][i]) for name in COMPONENTS}
+        if np.isnan(components["late"]):  # outside the shortlist: never worked out
+            del components["late"]
         return Match(
             id=document_id,
             score=float(scores["total"][i]),
-            components={name: float(scores[name][i]) for name in COMPONENTS},
+            components=components,
             shared_terms=(
                 self.lexical.shared_terms(query.full_text, self.texts[document_id])
                 if explain

@@ -51,7 +51,19 @@ def evaluate(folder: str, split: str, method: str, as_json: bool) -> None:
             engine = Engine(dataset.corpus, embedder, progress=bar.update)
     results = run(dataset, engine, METHODS if method == "all" else [method])
     for name, figures in results.items():
-        click.echo(f"{name:<8} " + "  ".join(f"{k} {v:.4f}" for k, v in figures.items()))
+        overall = {k: v for k, v in figures.items() if k not in ("by_length", "bands")}
+        click.echo(f"{name:<8} " + "  ".join(f"{k} {v:.4f}" for k, v in overall.items()))
+        for label, group in figures.get("bands", {}).items():
+            share = (
+                "none"
+                if group["relevant"] is None
+                else f"{group['relevant']:.0%} relevant, {group['direct']:.0%} of the top grade"
+            )
+            click.echo(f"{'':<8} band {label}: {group['fits']} fits, {share}")
+        for label, group in figures["by_length"].items():
+            click.echo(
+                f"{'':<8} {label}: nDCG@10 {group['ndcg@10']:.4f} ({group['queries']} queries)"
+            )
     if as_json:
         click.echo(json.dumps(results))
 

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from challenges.models import Challenge, SolutionStageWanted
 from marketplace.matches.models import DocumentKind
 from marketplace.solutions.models import Solution
-from matching import passages
 from matching.documents import Document
 
 # What a challenge asks for, in the engine's maturity scale.
@@ -26,7 +25,6 @@ WANTED_MATURITY = {
     SolutionStageWanted.EVIDENCED: "evidence",
     SolutionStageWanted.DEPLOYABLE_NOW: "market_ready",
 }
-MAX_SENTENCES = 60  # per document, for explaining matches; the passages still cover everything
 
 # The text each kind is matched on, in this order. Any other column can change without
 # touching the index.
@@ -149,13 +147,6 @@ def row_hash(row) -> str:
     """``content_hash`` of a row of ``hashed_texts``, without building a document."""
     _id, title, *parts = row
     return text_hash(title, "\n".join(p for p in parts if p))
-
-
-def reason_sentences(document: Document) -> list[str]:
-    """The title and the text's sentences: the units a match is explained by."""
-    found = [document.title] if document.title else []
-    found += passages.sentences(document.text)
-    return found[:MAX_SENTENCES]
 
 
 def indexable(kind: DocumentKind) -> sa.Select:

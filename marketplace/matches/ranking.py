@@ -18,18 +18,16 @@ from marketplace.matches.documents import (
     WANTED_MATURITY,
     document_for,
     model_of,
-    reason_sentences,
 )
 from marketplace.matches.live import live_index
 from marketplace.matches.models import DocumentKind
 from marketplace.solutions.models import Maturity, Solution
+from matching.bands import band
 from matching.documents import Document
 from matching.embedders import Embedder
-from matching.engine import Engine, Match, maturity_gap
+from matching.engine import Engine, LateInteraction, maturity_gap, split_sentences
 
 QUOTE_LENGTH = 280
-BANDS = ("strong", "good", "possible")
-SMALL_POOL = 5  # below this many candidates, standing among them says little
 TELLING_WORDS = 6
 
 Allowed = Callable[[Engine], np.ndarray]
@@ -56,23 +54,30 @@ class Fit:
     reasons: Reasons
 
 
+class StoredSentences:
+    """The shortlisted documents' sentences and vectors, read from the database in one
+    statement when the engine asks for them, and kept to explain the fits shown."""
+
+    def __init__(self, session: Session, model: str, kind: DocumentKind):
+        self.session, self.model, self.kind = session, model, kind
+        self.found: dict[int, tuple[list[str], np.ndarray]] = {}
+
+    def __call__(self, ids: list[str]) -> dict[str, np.ndarray]:
+        self.read([int(i) for i in ids])
+        return {i: self.found[int(i)][1] for i in ids if int(i) in self.found}
+
+    def read(self, object_ids: list[int]) -> None:
+        todo = [i for i in object_ids if i not in self.found]
+        if todo:
+            found = vectors.sentence_vectors(self.session, self.model, self.kind, todo)
+            empty = ([], np.zeros((0, 0), np.float32))
+            self.found.update({i: found.get(i, empty) for i in todo})
+
+
 def engine_for(session: Session, embedder: Embedder, kind: DocumentKind) -> Engine:
     """This process's index of ``kind``, caught up with the change feed."""
     bind = session.get_bind()
     return live_index(current_app, bind, embedder, kind).engine(bind)
-
-
-def band(match: Match, pool: int) -> str:
-    """A band rather than a bare number. The cosine says whether the texts are about the same
-    thing at all; the blended score says how far a fit stands out from the other candidates,
-    which only means something when there are enough of them."""
-    dense = match.components["dense"]
-    stands_out = pool < SMALL_POOL
-    if dense >= 0.55 and (stands_out or match.score >= 1.0):
-        return "strong"
-    if dense >= 0.4 and (stands_out or match.score >= 0.5):
-        return "good"
-    return "possible"
 
 
 def rank(
@@ -92,8 +97,15 @@ def rank(
         return []
     document = document_for(query)
     passages, sentences = vectors.query_vectors(session, embedder, query, document)
-    matches = engine.rank(document, k=k, query_vectors=passages, allowed=mask)
-    return _explained(session, engine, embedder, kind, query, document, sentences, matches, pool)
+    stored = StoredSentences(session, embedder.name, kind)
+    matches = engine.rank(
+        document,
+        k=k,
+        query_vectors=passages,
+        allowed=mask,
+        late=LateInteraction(sentences, stored),
+    )
+    return _explained(session, engine, kind, query, document, sentences, matches, pool, stored)
 
 
 def fit_of(
@@ -109,17 +121,24 @@ def fit_of(
     mask = allowed(engine)
     document = document_for(query)
     passages, sentences = vectors.query_vectors(session, embedder, query, document)
-    match = engine.match_of(document, str(target), allowed=mask, query_vectors=passages)
+    stored = StoredSentences(session, embedder.name, kind)
+    match = engine.match_of(
+        document,
+        str(target),
+        allowed=mask,
+        query_vectors=passages,
+        late=LateInteraction(sentences, stored),
+    )
     if match is None:
         return None
     pool = int(engine.candidates(None, mask).size)
     [(fit, _other)] = _explained(
-        session, engine, embedder, kind, query, document, sentences, [match], pool
+        session, engine, kind, query, document, sentences, [match], pool, stored
     )
     return fit
 
 
-def _explained(session, engine, embedder, kind, query, document, sentence_vectors, matches, pool):
+def _explained(session, engine, kind, query, document, sentence_vectors, matches, pool, stored):
     ids = [int(m.id) for m in matches]
     table = model_of(kind)
     others = {
@@ -128,8 +147,9 @@ def _explained(session, engine, embedder, kind, query, document, sentence_vector
             sa.select(table).where(table.id.in_(ids)).options(selectinload(table.themes))
         )
     }
-    their_sentences = vectors.sentence_vectors(session, embedder.name, kind, ids)
-    query_sentences = reason_sentences(document)
+    stored.read(ids)  # the shortlist's are read already
+    their_sentences = stored.found
+    query_sentences = split_sentences(document)
     query_themes = {str(t.id): t.name for t in query.themes}
     fits = []
     for match in matches:

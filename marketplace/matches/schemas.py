@@ -24,6 +24,13 @@ class ReasonsSchema(Schema):
 
 class ComponentsSchema(Schema):
     dense = fields.Float(metadata={"description": "Best passage cosine similarity, -1 to 1"})
+    late = fields.Float(
+        metadata={
+            "description": "Sentence by sentence: the mean over the ranked-for text's sentences "
+            "of each one's closest sentence cosine, -1 to 1 (only for the shortlist the second "
+            "stage re-ranks)"
+        }
+    )
     lexical = fields.Float(metadata={"description": "BM25 score of shared words"})
     themes = fields.Float(metadata={"description": "Share of themes in common, 0 to 1"})
     maturity = fields.Float(metadata={"description": "Maturity fit, 0 to 1"})

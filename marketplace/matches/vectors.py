@@ -19,14 +19,13 @@ from marketplace.matches.documents import (
     indexable,
     kind_of,
     model_of,
-    reason_sentences,
     row_hash,
 )
 from marketplace.matches.models import DocumentKind, IndexedDocument, StoredVector, VectorUnit
 from marketplace.solutions.models import Solution
 from matching.documents import Document
 from matching.embedders import Embedder
-from matching.engine import encode, split_document
+from matching.engine import encode, split_document, split_sentences
 
 BATCH = 2000  # objects read at once when looking for changed texts
 
@@ -58,7 +57,7 @@ def index(
         row = stored.get((kind_of(obj), obj.id))
         if row is not None and row.content_hash == digest and not force:
             continue
-        todo.append((obj, digest, split_document(document, embedder), reason_sentences(document)))
+        todo.append((obj, digest, split_document(document, embedder), split_sentences(document)))
     texts = [t for *_, passage_texts, sentences in todo for t in (*passage_texts, *sentences)]
     if progress is not None:
         progress.total = len(texts)
@@ -190,7 +189,7 @@ def query_vectors(
             by_unit[vector.unit].append(vector.vector)
         return _matrix(by_unit[VectorUnit.PASSAGE]), _matrix(by_unit[VectorUnit.SENTENCE])
     texts = split_document(document, embedder)
-    sentences = reason_sentences(document)
+    sentences = split_sentences(document)
     vectors = encode(embedder, texts + sentences)  # never empty: a document has a passage
     return vectors[: len(texts)], vectors[len(texts) :]
 

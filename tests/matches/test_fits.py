@@ -56,7 +56,7 @@ def test_the_fitting_solution_ranks_first_with_reasons_from_both_texts(session, 
     for word in reasons.shared_terms:
         assert word in challenge_text.lower()
     assert best.fit.band in {"strong", "good"} and fits.rows[1].fit.band == "possible"
-    assert set(best.fit.components) == {"dense", "lexical", "themes", "maturity"}
+    assert set(best.fit.components) == {"dense", "late", "lexical", "themes", "maturity"}
 
 
 def test_themes_and_maturity_are_given_as_reasons(session, lead):

@@ -16,7 +16,15 @@ def test_evaluate_prints_figures_and_ends_with_json(app, tmp_path):
 
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output.strip().splitlines()[-1])
-    assert figures == {"lexical": {"ndcg@10": 1.0, "mrr@10": 1.0, "recall@100": 1.0}}
+    assert figures == {
+        "lexical": {
+            "ndcg@10": 1.0,
+            "mrr@10": 1.0,
+            "recall@100": 1.0,
+            "by_length": {"up to 20 words": {"queries": 2, "ndcg@10": 1.0}},
+        }
+    }
+    assert "up to 20 words: nDCG@10 1.0000 (2 queries)" in result.output
 
 
 def test_evaluate_names_the_broken_file(app, tmp_path):

@@ -10,8 +10,8 @@ import pytest
 from matching import passages
 from matching.dense import top_k
 from matching.documents import Document
-from matching.engine import Engine, Weights, z_score
-from matching.evaluate import BadDataset, load, mrr_at, ndcg_at, recall_at, run
+from matching.engine import SHORTLIST, Engine, LateInteraction, Weights, min_max
+from matching.evaluate import BadDataset, length_of, load, mrr_at, ndcg_at, recall_at, run
 from matching.fake import HashingEmbedder
 from matching.lexical import BM25, analyse
 
@@ -164,8 +164,8 @@ def test_top_k_and_normalisation():
 
     assert top_k(scores, 2).tolist() == [1, 3]
     assert top_k(scores, 10).tolist() == [1, 3, 2, 0]
-    assert z_score(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
-    assert z_score(np.array([1.0, 3.0])).tolist() == [-1.0, 1.0]
+    assert min_max(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
+    assert min_max(np.array([1.0, 3.0, 2.0])).tolist() == [0.0, 1.0, 0.5]
 
 
 def test_an_empty_corpus_ranks_nothing():
@@ -210,7 +210,12 @@ def test_evaluate_gives_perfect_scores_on_an_easy_folder(tmp_path):
 
     results = run(dataset, Engine(dataset.corpus, HashingEmbedder()))
 
-    assert results["lexical"] == {"ndcg@10": 1.0, "mrr@10": 1.0, "recall@100": 1.0}
+    assert results["lexical"] == {
+        "ndcg@10": 1.0,
+        "mrr@10": 1.0,
+        "recall@100": 1.0,
+        "by_length": {"up to 20 words": {"queries": 2, "ndcg@10": 1.0}},
+    }
     assert results["hybrid"]["ndcg@10"] == 1.0
     assert dataset.corpus[0].themes == frozenset({"Frailty"})
 
@@ -241,8 +246,63 @@ def test_corrupt_json_names_the_line(tmp_path):
 
 def test_weights_shift_the_blend():
     engine = Engine(
-        CORPUS, HashingEmbedder(), Weights(dense=0.0, lexical=1.0, themes=0, maturity=0)
+        CORPUS, HashingEmbedder(), Weights(dense=0, late=0, lexical=1, themes=0, maturity=0)
     )
     query = Document("q", "", "radar responder")
 
     assert engine.rank(query, k=1)[0].components["lexical"] > 0
+
+
+def _late_for(winner: str, asked: list):
+    """Late interaction in which ``winner``'s sentences are the query's own and nobody else
+    has any; ``asked`` records which ids the engine asked for."""
+    query_sentences = HashingEmbedder().encode(["older people fall", "at night"])
+
+    def source(ids):
+        asked.extend(ids)
+        return {i: query_sentences for i in ids if i == winner}
+
+    return LateInteraction(query_sentences, source)
+
+
+def test_late_interaction_reorders_the_shortlist():
+    engine = Engine(CORPUS, HashingEmbedder(), Weights(dense=0, late=1, lexical=0.1, themes=0))
+    query = Document("q", "", "An older person falls at night")
+    asked = []
+
+    first_stage = engine.rank(query, k=3)
+    second = engine.rank(query, k=3, late=_late_for("asthma", asked))
+
+    assert first_stage[0].id == "falls" and "late" not in first_stage[0].components
+    assert second[0].id == "asthma" and second[0].components["late"] > 0.99
+    assert second[1].components["late"] == -1.0  # no sentences: no late interaction
+    assert sorted(asked) == ["asthma", "falls", "rota"]
+
+
+def test_only_the_shortlist_is_given_late_interaction():
+    corpus = [Document(f"d{i}", f"Sensor {i}", f"A falls sensor, model {i}.") for i in range(40)]
+    engine = Engine(corpus, HashingEmbedder())
+    asked = []
+
+    ranked = engine.rank(Document("q", "", "falls sensor"), k=40, late=_late_for("d1", asked))
+
+    assert len(asked) == SHORTLIST
+    assert sum("late" in m.components for m in ranked) == SHORTLIST
+    assert all("late" in m.components for m in ranked[:SHORTLIST])
+
+
+def test_one_fit_scores_as_it_ranks():
+    engine = Engine(CORPUS, HashingEmbedder())
+    query = Document("q", "", "An older person falls at night")
+
+    ranked = {m.id: m.score for m in engine.rank(query, k=3, late=_late_for("rota", []))}
+    alone = engine.match_of(query, "rota", late=_late_for("rota", []))
+
+    assert alone.score == pytest.approx(ranked["rota"])
+
+
+def test_queries_are_grouped_by_the_words_bm25_reads():
+    title = Document("q", "", "Falls at night in care homes")
+    need = Document("q", "", " ".join(f"word{i}" for i in range(21)) + " and the of")
+
+    assert (length_of(title), length_of(need)) == ("up to 20 words", "over 20 words")
