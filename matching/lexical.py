@@ -14,6 +14,7 @@ whenever it changes. A document's base row is ignored once it has a newer one in
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -24,6 +25,13 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
+DISPLAY_TOKEN = re.compile(r"(?u)\w+(?:[-\u2010\u2011]\w+)*")  # hyphenated words kept whole
+# Words used by more than this share of the documents are not shown as words in common. On
+# nhs-dev the words above it are generic (use, people, patient, care, NHS, support, service,
+# home, clinic); below it they start to name a field (app, device, monitor, dementia, sensor).
+# In a small corpus a share says little: a word only five documents use is never common.
+COMMON_SHARE = 0.15
+COMMON_LEAST = 5
 _stemmer = Stemmer.Stemmer("english")
 K1 = 1.2
 B = 0.75
@@ -238,16 +246,54 @@ class BM25:
         return float(np.log1p((n - frequency + 0.5) / (frequency + 0.5)))
 
     def shared_terms(self, query: str, document: str, limit: int = 5) -> list[str]:
-        """Words of the query that the document also uses, rarest (most telling) first, as the
-        query spelt them: 'falls at night' and 'fell at night-time' share 'falls' and 'night'."""
-        doc_stems = set(analyse(document))
-        found: dict[str, tuple[float, str]] = {}
-        for word in TOKEN.findall(query):
-            lower = word.lower()
-            if lower in ENGLISH_STOP_WORDS or lower.isdigit():  # "25" explains nothing
+        """Words and phrases of the query that the document also uses, as the query spelt them,
+        for a person to check: phrases first ("blood pressure" says more than "pressure"), then
+        words, rarest (most telling) first. A hyphenated word counts only whole
+        ("pre-eclampsia", never "pre"). Words that more than ``COMMON_SHARE`` of the documents
+        use say nothing about this fit and are left out (once more than ``COMMON_LEAST`` do)."""
+        doc_stems = analyse(document)
+        present = set(doc_stems)
+        pairs = set(itertools.pairwise(doc_stems))
+        words = []  # (as written, its stems) for each word of the query, in order
+        for written in DISPLAY_TOKEN.findall(query):
+            stems = analyse(written)
+            if not stems or written.isdigit():  # stop words; "25" explains nothing
+                words.append(None)
                 continue
-            stem = _stemmer.stemWord(lower)
-            if stem in doc_stems and stem in self.vocabulary and stem not in found:
-                found[stem] = (self.idf(self.vocabulary[stem]), lower)
-        ranked = sorted(found.values(), key=lambda pair: -pair[0])
-        return [word for _, word in ranked[:limit]]
+            words.append((written.lower(), stems))
+        found: dict[tuple[str, ...], float] = {}  # stems → how telling
+        spelt: dict[tuple[str, ...], str] = {}  # stems → as the query first spelt them
+        run: list[tuple[str, list[str]]] = []  # query words that follow each other in both
+        for word in [*words, None]:
+            joined = (
+                word is not None
+                and run
+                and (run[-1][1][-1], word[1][0]) in pairs
+                and all(self._telling(s, present) for s in word[1])
+            )
+            if joined:
+                run.append(word)
+                continue
+            if len(run) >= 2:  # phrases lead; one spelling of each ("shift", "shifts")
+                key = tuple(stem for _, stems in run for stem in stems)
+                spelt.setdefault(key, " ".join(w for w, _ in run))
+                found.setdefault(key, 1e9)
+            starts = word is not None and all(self._telling(s, present) for s in word[1])
+            run = [word] if starts else []
+        phrased = {stem for key in found for stem in key}
+        for word in words:
+            telling = word and all(self._telling(s, present) for s in word[1])
+            if telling and not set(word[1]) & phrased:
+                key = tuple(word[1])
+                spelt.setdefault(key, word[0])
+                found.setdefault(key, min(self.idf(self.vocabulary[s]) for s in word[1]))
+        ranked = sorted(found.items(), key=lambda pair: -pair[1])
+        return [spelt[key] for key, _ in ranked[:limit]]
+
+    def _telling(self, stem: str, present: set[str]) -> bool:
+        """The document uses the stem, and few enough documents do for it to mean something."""
+        term = self.vocabulary.get(stem)
+        if stem not in present or term is None:
+            return False
+        n = self._statistics()[0]
+        return self.frequency[term] <= max(COMMON_SHARE * n, COMMON_LEAST)

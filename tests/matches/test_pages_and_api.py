@@ -139,7 +139,7 @@ def test_the_api_ranks_both_ways_with_reasons_and_components(app, pair):
 
     best = for_challenge.json["items"][0]
     assert best["rank"] == 1 and best["ranked"]["id"] == pair["sensor"]
-    assert set(best["components"]) == {"dense", "lexical", "themes", "maturity"}
+    assert set(best["components"]) == {"dense", "late", "lexical", "themes", "maturity"}
     assert best["reasons"]["match_sentence"] and best["reasons"]["shared_terms"]
     assert best["band"] in {"strong", "good"} and best["decision"] is None
     assert filtered.json["items"] == []
