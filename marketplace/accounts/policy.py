@@ -24,6 +24,12 @@ def is_innovation_team(user) -> bool:
     return _signed_in(user) and user.has_role(Role.INNOVATION_TEAM)
 
 
+def may_see_match_scores(user) -> bool:
+    """The numbers behind a fit (cosines, BM25, the blend) help the team tune the engine; to
+    everyone else they are noise beside the plain-English reasons."""
+    return is_innovation_team(user)
+
+
 def may_review_organisations(user) -> bool:
     return is_innovation_team(user)
 

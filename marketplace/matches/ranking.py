@@ -22,10 +22,10 @@ from marketplace.matches.documents import (
 from marketplace.matches.live import live_index
 from marketplace.matches.models import DocumentKind
 from marketplace.solutions.models import Maturity, Solution
-from matching.bands import band
+from matching.bands import LEAST_COSINE, STRONG_COSINE_ALONE, band
 from matching.documents import Document
 from matching.embedders import Embedder
-from matching.engine import Engine, LateInteraction, maturity_gap, split_sentences
+from matching.engine import Engine, LateInteraction, Match, maturity_gap, split_sentences
 
 QUOTE_LENGTH = 280
 TELLING_WORDS = 6
@@ -37,6 +37,7 @@ Allowed = Callable[[Engine], np.ndarray]
 class Reasons:
     """Why a fit was ranked where it is, in words a service lead can check for themselves."""
 
+    summary: str  # in plain words, from the signals and the words in common
     query_sentence: str | None  # from the document we ranked for
     match_sentence: str | None  # from the document ranked
     sentence_similarity: float | None
@@ -157,6 +158,7 @@ def _explained(session, engine, kind, query, document, sentence_vectors, matches
         other_document = document_for(other)
         said, said_vectors = their_sentences.get(other.id, ([], np.zeros((0, 0), np.float32)))
         quoted = _closest_sentences(query_sentences, sentence_vectors, said, said_vectors)
+        shared = engine.lexical.shared_terms(document.full_text, other_document.full_text)
         fits.append(
             (
                 Fit(
@@ -165,10 +167,9 @@ def _explained(session, engine, kind, query, document, sentence_vectors, matches
                     band=band(match, pool),
                     components=match.components,
                     reasons=Reasons(
+                        summary(match, shared),
                         *quoted,
-                        shared_terms=engine.lexical.shared_terms(
-                            document.full_text, other_document.full_text
-                        ),
+                        shared_terms=shared,
                         themes=sorted(
                             name
                             for theme_id, name in query_themes.items()
@@ -181,6 +182,26 @@ def _explained(session, engine, kind, query, document, sentence_vectors, matches
             )
         )
     return fits
+
+
+def summary(match: Match, shared: list[str]) -> str:
+    """One sentence on why, from what was measured: how close the meaning is (the cosine
+    bands of ``matching.bands``) and which telling words the texts share."""
+    dense = match.components["dense"]
+    if dense >= STRONG_COSINE_ALONE:
+        meaning = "Close in meaning"
+    elif dense >= LEAST_COSINE:
+        meaning = "Related in meaning"
+    else:
+        meaning = "Only loosely related in meaning"
+    if not shared:
+        return f"{meaning}, with no telling words in common."
+    return f"{meaning}, and both talk of {_listed(shared)}."
+
+
+def _listed(items: list[str]) -> str:
+    quoted = [f"“{item}”" for item in items]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _closest_sentences(sentences, sentence_vectors, their_sentences, their_vectors):

@@ -10,6 +10,7 @@ from marketplace.solutions.models import Maturity
 
 
 class ReasonsSchema(Schema):
+    summary = fields.Str(metadata={"description": "Why, in a sentence a service lead can read"})
     query_sentence = fields.Str(
         allow_none=True, metadata={"description": "From the document the fits are ranked for"}
     )

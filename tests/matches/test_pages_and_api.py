@@ -53,7 +53,19 @@ def test_the_challenge_page_shows_its_best_fits_with_reasons(app, pair):
     assert "Solutions that fit" in page.text and "FallAlert home sensor" in page.text
     assert fits.status_code == 200
     assert fits.text.index("FallAlert home sensor") < fits.text.index("Bank shift booking")
-    assert "Closest in meaning" in fits.text and "Words in common" in fits.text
+    assert "Closest in meaning" in fits.text and "in meaning, and both talk of" in fits.text
+    assert "How this was scored" not in fits.text and "BM25" not in fits.text
+
+
+def test_only_the_innovation_team_sees_the_numbers_behind_a_fit(app, pair):
+    with app.app_context():
+        team = factories.create_user(role=Role.INNOVATION_TEAM).email
+    client = sign_in(app.test_client(), team)
+
+    fits = client.get(f"/challenges/{pair['challenge']}/fits")
+
+    assert fits.status_code == 200
+    assert "How this was scored" in fits.text and "a BM25 score" in fits.text
 
 
 def test_a_service_lead_shortlists_then_dismisses_with_a_reason(app, pair):
