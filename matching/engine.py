@@ -56,12 +56,18 @@ class Weights:
 
 @dataclass(frozen=True)
 class Match:
-    """``shared_terms`` only when asked to explain."""
+    """``components``: the raw signals; ``features``: the normalised values the weights
+    multiply (``score`` is their weighted sum, for a hybrid ranking), kept with a decision so
+    weights can be learned from decisions later; ``position``: 1 for the best candidate, as a
+    decision's position on the list it was taken from. ``shared_terms`` only when asked to
+    explain."""
 
     id: str
     score: float
     components: dict[str, float]
     shared_terms: list[str] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+    position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -261,7 +267,10 @@ class Engine:
         order = scores["total"]
         if method == "hybrid" and late is not None:
             order = self._second_stage(scores, top_k(scores["total"], SHORTLIST), late)
-        return [self._match(query, scores, i, explain) for i in top_k(order, k)]
+        return [
+            self._match(query, scores, i, explain, position)
+            for position, i in enumerate(top_k(order, k), start=1)
+        ]
 
     def match_of(
         self,
@@ -280,13 +289,19 @@ class Engine:
         where = np.flatnonzero(candidates == slot) if slot is not None else []
         if not len(where):
             return None
+        mine = int(where[0])
         scores = self.scores(query, candidates, method, query_vectors)
+        first = scores["total"].copy()
+        position = 1 + int((first > first[mine]).sum())  # outside the shortlist, or one stage
         if method == "hybrid" and late is not None:
-            shortlist = top_k(scores["total"], SHORTLIST)
-            if int(where[0]) not in shortlist:
-                shortlist = np.append(shortlist, where[0])
-            self._second_stage(scores, shortlist, late)
-        return self._match(query, scores, int(where[0]), explain=False)
+            shortlist = top_k(first, SHORTLIST)
+            inside = mine in shortlist
+            order = self._second_stage(
+                scores, shortlist if inside else np.append(shortlist, mine), late
+            )
+            if inside:
+                position = 1 + int((order[shortlist] > order[mine]).sum())
+        return self._match(query, scores, mine, explain=False, position=position)
 
     def scores(
         self,
@@ -309,15 +324,18 @@ class Engine:
             total = lexical.astype(np.float64)
         elif method == "dense":
             total = dense.astype(np.float64)
-        else:
+        features = {
+            "dense": min_max(dense),
+            "late": min_max(dense),  # stands in until the second stage works it out
+            "lexical": min_max(lexical),
+            "themes": themes.astype(np.float64),
+            "maturity": maturity.astype(np.float64),
+        }
+        if method not in ("lexical", "dense"):
             w = self.weights
-            total = (
-                (w.dense + w.late) * min_max(dense)
-                + w.lexical * min_max(lexical)
-                + w.themes * themes
-                + w.maturity * maturity
-            )
+            total = sum(getattr(w, name) * values for name, values in features.items())
         return {
+            "features": features,
             "total": total,
             "dense": dense,
             "late": np.full(candidates.size, np.nan),
@@ -346,13 +364,17 @@ class Engine:
         w = self.weights
         total = scores["total"]
         first = total.copy()
-        total[shortlist] += w.late * (scaled - min_max(dense)[shortlist])
+        features = scores["features"]
+        total[shortlist] += w.late * (scaled - features["late"][shortlist])
+        features["late"][shortlist] = scaled
         scores["late"][shortlist] = values
         order = first - first.max() - 10.0  # the rest, after every shortlisted fit
         order[shortlist] = total[shortlist]
         return order
 
-    def _match(self, query: Document, scores: dict, i: int, explain: bool) -> Match:
+    def _match(
+        self, query: Document, scores: dict, i: int, explain: bool, position: int | None = None
+    ) -> Match:
         document_id = self.ids[scores["slots"][i]]
         components = {name: float(scores[name][i]) for name in COMPONENTS}
         if np.isnan(components["late"]):  # outside the shortlist: never worked out
@@ -366,6 +388,8 @@ class Engine:
                 if explain
                 else []
             ),
+            features={name: float(values[i]) for name, values in scores["features"].items()},
+            position=position,
         )
 
     def candidates(

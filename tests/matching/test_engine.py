@@ -333,3 +333,26 @@ def test_queries_are_grouped_by_the_words_bm25_reads():
     need = Document("q", "", " ".join(f"word{i}" for i in range(21)) + " and the of")
 
     assert (length_of(title), length_of(need)) == ("up to 20 words", "over 20 words")
+
+
+def test_a_fit_keeps_its_position_and_the_features_its_score_is_made_of():
+    corpus = [  # every document different, so no two fits tie
+        Document(f"d{i}", "Sensor", f"{'falls ' * (i + 1)}sensor {'older ' * (40 - i)}")
+        for i in range(40)
+    ]
+    engine = Engine(corpus, HashingEmbedder())
+    query = Document("q", "", "falls sensor for older people")
+    weights = engine.weights
+
+    ranked = engine.rank(query, k=40, late=_late_for("d1", []))
+    alone = {
+        m.id: engine.match_of(query, m.id, late=_late_for("d1", []))
+        for m in (ranked[0], ranked[5], ranked[35])
+    }
+
+    assert [m.position for m in ranked] == list(range(1, 41))
+    for match in ranked:
+        blended = sum(getattr(weights, name) * value for name, value in match.features.items())
+        assert blended == pytest.approx(match.score, abs=1e-5)
+    for match in (ranked[0], ranked[5], ranked[35]):  # in the shortlist, and outside it
+        assert alone[match.id].position == match.position
