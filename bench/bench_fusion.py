@@ -260,6 +260,18 @@ def scores_by_set(studies: dict[str, Study], fuse) -> dict[str, float]:
 
 
 GRID = [round(x, 2) for x in np.arange(0.0, 1.01, 0.1)]
+LENGTH_GRID = [
+    {"short": s, "long": lo, "cut": c} for s, lo, c in itertools.product(GRID, GRID, (20, 40))
+]
+LATE_GRID = [{"w": w, "m": m} for w in GRID for m in (0.0, 0.25, 0.5, 0.75, 1.0)]
+
+
+def with_late(norm: str):
+    """Text weight ``w`` split between the passage cosine and late interaction by ``m``."""
+    return lambda p: linear(
+        norm,
+        {"dense": p["w"] * (1 - p["m"]), "maxsim": p["w"] * p["m"], "lexical": 1 - p["w"]},
+    )
 
 
 def variants() -> dict[str, tuple[list[dict], callable]]:
@@ -281,27 +293,12 @@ def variants() -> dict[str, tuple[list[dict], callable]]:
             [{"k": k, "w": w} for k in (10, 30, 60) for w in GRID],
             lambda p: rrf(p["k"], {"dense": p["w"], "lexical": 1 - p["w"]}),
         ),
-        "by_length": (
-            [
-                {"short": s, "long": lo, "cut": c}
-                for s, lo, c in itertools.product(GRID, GRID, (20, 40))
-            ],
-            lambda p: by_length(p["short"], p["long"], p["cut"]),
-        ),
+        "by_length": (LENGTH_GRID, lambda p: by_length(p["short"], p["long"], p["cut"])),
         "minmax_by_length": (
-            [
-                {"short": s, "long": lo, "cut": c}
-                for s, lo, c in itertools.product(GRID, GRID, (20, 40))
-            ],
+            LENGTH_GRID,
             lambda p: by_length(p["short"], p["long"], p["cut"], norm="minmax"),
         ),
-        "minmax_maxsim": (
-            [{"w": w, "m": m} for w in GRID for m in (0.0, 0.25, 0.5, 0.75, 1.0)],
-            lambda p: linear(
-                "minmax",
-                {"dense": p["w"] * (1 - p["m"]), "maxsim": p["w"] * p["m"], "lexical": 1 - p["w"]},
-            ),
-        ),
+        "minmax_maxsim": (LATE_GRID, with_late("minmax")),
         "minmax_pruned": (
             [{"w": w} for w in GRID],
             lambda p: linear("minmax", {"dense": p["w"], "pruned": 1 - p["w"]}),
@@ -318,13 +315,7 @@ def variants() -> dict[str, tuple[list[dict], callable]]:
                 p["r"], p["w"] * (1 - p["m"]), p["w"] * p["m"], 1 - p["w"], p["scale"]
             ),
         ),
-        "maxsim": (
-            [{"w": w, "m": m} for w in GRID for m in (0.0, 0.25, 0.5, 0.75, 1.0)],
-            lambda p: linear(
-                "z",
-                {"dense": p["w"] * (1 - p["m"]), "maxsim": p["w"] * p["m"], "lexical": 1 - p["w"]},
-            ),
-        ),
+        "maxsim": (LATE_GRID, with_late("z")),
         "title": (
             [{"w": w, "t": t} for w in GRID for t in (0.0, 0.1, 0.2, 0.3)],
             lambda p: linear(
@@ -339,36 +330,6 @@ def variants() -> dict[str, tuple[list[dict], callable]]:
             [{"w": w} for w in GRID],
             lambda p: linear("z", {"dense": p["w"], "pruned": 1 - p["w"]}),
         ),
-    }
-
-
-def band_table(study: Study, fuse, k: int = 10) -> list[dict]:
-    """What a band rule would see: each query's top ``k`` fits with the signals a band can use
-    and how the fit was graded."""
-    rows = []
-    for query in study.queries:
-        scores = fuse(query)
-        for position, i in enumerate(np.argsort(-scores, kind="stable")[:k]):
-            rows.append(
-                {
-                    "position": position,
-                    "score": float(scores[i]),
-                    "dense": float(query.signals["dense"][i]),
-                    "grade": query.relevant.get(study.ids[i], 0),
-                }
-            )
-    return rows
-
-
-def band_precision(rows: list[dict], dense: float, score: float) -> dict:
-    """Of the fits a band rule (cosine at least ``dense`` and fused score at least ``score``)
-    admits: how many, and what share the graders judged relevant and directly relevant."""
-    admitted = [r for r in rows if r["dense"] >= dense and r["score"] >= score]
-    n = len(admitted)
-    return {
-        "fits": n,
-        "relevant": round(sum(r["grade"] > 0 for r in admitted) / n, 3) if n else None,
-        "direct": round(sum(r["grade"] == 2 for r in admitted) / n, 3) if n else None,
     }
 
 

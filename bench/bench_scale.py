@@ -348,30 +348,11 @@ def _cold_first_fits(port: int, log: Path, people: dict) -> dict:
 
 
 def _load(port: int, people: dict) -> dict:
-    def one(i: int) -> tuple[float, bool]:
-        started = time.perf_counter()
-        try:
-            status, _ = scale_http.get(
-                port, f"/api/v1/challenges/{1 + i % CHALLENGES}/fits", people["lead_token"]
-            )
-            ok = status == 200
-        except OSError:
-            ok = False
-        return (time.perf_counter() - started) * 1000, ok
+    def send(i: int) -> int:
+        path = f"/api/v1/challenges/{1 + i % CHALLENGES}/fits"
+        return scale_http.get(port, path, people["lead_token"])[0]
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(LOAD_CONCURRENCY) as pool:
-        done = list(pool.map(one, range(LOAD_REQUESTS)))
-    seconds = time.perf_counter() - started
-    times = [t for t, _ in done]
-    return {
-        "requests": LOAD_REQUESTS,
-        "concurrency": LOAD_CONCURRENCY,
-        "errors": sum(1 for _, ok in done if not ok),
-        "p50_ms": scale_http.pct(times, 50),
-        "p95_ms": scale_http.pct(times, 95),
-        "requests_per_s": round(LOAD_REQUESTS / seconds, 1),
-    }
+    return scale_http.load(send, LOAD_REQUESTS, LOAD_CONCURRENCY, "requests_per_s")
 
 
 def _worker_memory(master: int) -> dict:

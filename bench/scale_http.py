@@ -7,6 +7,8 @@ import http.client
 import json
 import socket
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scale_data
@@ -98,3 +100,30 @@ def request(
         return response.status, response.read(), response.getheaders()
     finally:
         connection.close()
+
+
+def load(send: Callable[[int], int], requests: int, concurrency: int, rate_key: str) -> dict:
+    """``requests`` calls of ``send(i)`` (which returns an HTTP status), ``concurrency`` at a
+    time: how many failed (not 200, or no answer), p50 and p95 in ms, and the rate."""
+
+    def one(i: int) -> tuple[float, bool]:
+        started = time.perf_counter()
+        try:
+            ok = send(i) == 200
+        except OSError:
+            ok = False
+        return (time.perf_counter() - started) * 1000, ok
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        done = list(pool.map(one, range(requests)))
+    seconds = time.perf_counter() - started
+    times = [t for t, _ in done]
+    return {
+        "requests": requests,
+        "concurrency": concurrency,
+        "errors": sum(1 for _, ok in done if not ok),
+        "p50_ms": pct(times, 50),
+        "p95_ms": pct(times, 95),
+        rate_key: round(requests / seconds, 1),
+    }

@@ -8,9 +8,7 @@ The searches use words of the generated text: "sensor" is common (about one reco
 from __future__ import annotations
 
 import re
-import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 
 import scale_data
 import scale_http
@@ -98,31 +96,13 @@ def load(port: int, people: dict, category_id: int) -> dict:
     }
     paths = list(pages(category_id).items())
 
-    def one(i: int) -> tuple[float, bool]:
+    def send(i: int) -> int:
         path, who = paths[i % len(paths)]
         headers = {"Cookie": cookies[who]} if cookies[who] else {}
         token = people["lead_token"] if who == "token" else None
-        started = time.perf_counter()
-        try:
-            status, _body, _headers = scale_http.request(port, path, token, headers=headers)
-            ok = status == 200
-        except OSError:
-            ok = False
-        return (time.perf_counter() - started) * 1000, ok
+        return scale_http.request(port, path, token, headers=headers)[0]
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(LOAD_CONCURRENCY) as pool:
-        done = list(pool.map(one, range(LOAD_REQUESTS)))
-    seconds = time.perf_counter() - started
-    times = [t for t, _ in done]
-    return {
-        "requests": LOAD_REQUESTS,
-        "concurrency": LOAD_CONCURRENCY,
-        "errors": sum(1 for _, ok in done if not ok),
-        "p50_ms": scale_http.pct(times, 50),
-        "p95_ms": scale_http.pct(times, 95),
-        "rps": round(LOAD_REQUESTS / seconds, 1),
-    }
+    return scale_http.load(send, LOAD_REQUESTS, LOAD_CONCURRENCY, "rps")
 
 
 def _session_cookie(port: int, email: str) -> str:
