@@ -175,6 +175,13 @@ class Engine:
         self.index = index
         return self
 
+    def with_weights(self, weights: Weights) -> Engine:
+        """The same index ranking by other weights (nothing is copied or encoded again)."""
+        twin = Engine.__new__(Engine)
+        twin.__dict__.update(self.__dict__)
+        twin.weights = weights
+        return twin
+
     @staticmethod
     def split_all(documents: list[Document], embedder: Embedder) -> tuple[list[str], np.ndarray]:
         texts, owners = [], []

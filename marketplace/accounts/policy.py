@@ -30,6 +30,12 @@ def may_see_match_scores(user) -> bool:
     return is_innovation_team(user)
 
 
+def may_tune_matching(user) -> bool:
+    """Learning the ranking's weights from decisions, and choosing which weights are in use,
+    changes every list everyone sees: the innovation team's call."""
+    return is_innovation_team(user)
+
+
 def may_review_organisations(user) -> bool:
     return is_innovation_team(user)
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from marketplace.extensions import db
-from marketplace.matches import queries, services
+from marketplace.matches import queries, services, weights
 from marketplace.matches.models import FeedbackSide
 from marketplace.matches.schemas import (
     DecisionInputSchema,
@@ -14,6 +14,8 @@ from marketplace.matches.schemas import (
     FitQuerySchema,
     FitsSchema,
     SolutionFitQuerySchema,
+    WeightsChoiceSchema,
+    WeightsOverviewSchema,
 )
 
 fits = Blueprint("fits_api", __name__, url_prefix="/api/v1", description="Fits (matching)")
@@ -29,6 +31,7 @@ def _dump(found: queries.Fits) -> dict:
                 "score": round(row.fit.score, 4),
                 "band": row.fit.band,
                 "components": row.fit.components,
+                "features": row.fit.features,
                 "reasons": row.fit.reasons,
                 "decision": row.feedback,
             }
@@ -93,3 +96,22 @@ def _decide(data, challenge_id, solution_id, side):
     )
     db.session.commit()
     return feedback
+
+
+@fits.get("/matching/weights")
+@fits.response(200, WeightsOverviewSchema)
+def weights_in_use():
+    """The fusion weights fits are ranked by, and the sets learned from decisions (newest 50).
+    For the innovation team."""
+    return weights.overview(db.session, current_user)
+
+
+@fits.put("/matching/weights/in-use")
+@fits.arguments(WeightsChoiceSchema)
+@fits.response(200, WeightsOverviewSchema)
+def use_weights(data):
+    """Rank fits by an earlier adopted set of weights, or by the built-in ones (``id``: null).
+    For the innovation team; 409 for a set that was not adopted or is in use already."""
+    weights.put_in_use(db.session, current_user, data["id"])
+    db.session.commit()
+    return weights.overview(db.session, current_user)

@@ -12,14 +12,17 @@ from redis import Redis
 from rq import SimpleWorker
 from tqdm import tqdm
 
+from marketplace.accounts.models import User
+from marketplace.errors import Forbidden
 from marketplace.extensions import db
-from marketplace.matches import indexing, vectors
+from marketplace.matches import indexing, vectors, weights
 from marketplace.matches.embedding import current_embedder
 from marketplace.matches.live import live_index
 from marketplace.matches.models import DocumentKind
 from matching.embedders import ModelNotFound, SentenceTransformerEmbedder
 from matching.engine import METHODS, Engine, split_document
 from matching.evaluate import BadDataset, load, run
+from matching.learning import MINIMUM_DECISIONS, NotEnough
 
 matching = AppGroup("matching", help="The matching engine.")
 
@@ -103,3 +106,48 @@ def worker(burst: bool) -> None:
     connection = Redis.from_url(current_app.config["REDIS_URL"])
     # In-process (no fork per job): the app context and its database pool stay valid.
     SimpleWorker([indexing.queue()], connection=connection).work(burst=burst)
+
+
+@matching.command("learn")
+@click.option(
+    "--by", "email", required=True, help="Email of the innovation team member asking for it."
+)
+@click.option(
+    "--minimum",
+    type=click.IntRange(min=1),
+    default=MINIMUM_DECISIONS,
+    show_default=True,
+    help="Decisions needed before anything is learned.",
+)
+def learn(email: str, minimum: int) -> None:
+    """Learn the fusion weights from the shortlist, accept and dismiss decisions on fits. The
+    new weights are used only if they order held-back decisions better than the ones in use."""
+    actor = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if actor is None:
+        raise click.ClickException(f"No account has the email {email}")
+    try:
+        row = weights.learn(db.session, actor, minimum)
+    except Forbidden as error:
+        raise click.ClickException(str(error)) from None
+    except NotEnough as error:
+        click.echo(f"Nothing learned: {error}")
+        return
+    db.session.commit()
+    figures = row.figures
+    click.echo(
+        f"Learned from {figures['trained_on']} decisions; checked on {figures['held_back']} "
+        f"held back ({figures['held_back_pairs']} pairs of a yes and a no from the same list)."
+    )
+    click.echo(
+        f"Held-back pairs in the right order: {figures['learned_pairs_right']:.1%} with the new "
+        f"weights, {figures['current_pairs_right']:.1%} with the weights in use (better in "
+        f"{figures['better_in']:.0%} of resamples)."
+    )
+    click.echo(
+        "New weights: "
+        + ", ".join(f"{name} {value:.3f}" for name, value in figures["weights"].items())
+    )
+    if row.adopted:
+        click.echo(f"In use now (weights {row.id}).")
+    else:
+        click.echo(f"Kept as weights {row.id} but not used: they did not do clearly better.")

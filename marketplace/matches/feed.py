@@ -6,7 +6,8 @@ feed's next generation is taken and stamped on those documents. A change to anyt
 solution's evidence sites, say) stamps nothing, so no index moves.
 
 Readers ask ``position`` (one small row) on every ranking and read the documents stamped since
-the generation they hold only when it moved.
+the generation they hold only when it moved. The same statement names the fusion weights in
+use, so a change of weights reaches every process as an edit does.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from sqlalchemy.orm import Session
 
 from challenges.models import Challenge
 from marketplace.matches.documents import CHALLENGE_WATCHED, SOLUTION_WATCHED, kind_of
-from marketplace.matches.models import DocumentKind, IndexedDocument, MatchingFeed
+from marketplace.matches.models import (
+    DocumentKind,
+    FusionWeights,
+    IndexedDocument,
+    MatchingFeed,
+)
 from marketplace.solutions.models import Solution
 
 CHANGED = "matching_changed"
@@ -32,13 +38,22 @@ WATCHED = {Challenge: CHALLENGE_WATCHED, Solution: SOLUTION_WATCHED}
 class Position:
     epoch: str | None  # None: nothing has ever been indexed in this database
     generation: int
+    weights: int | None = None  # the id of the fusion weights in use; None: the built-in ones
 
 
 def position(connection: sa.Connection) -> Position:
+    feed = sa.select(MatchingFeed).where(MatchingFeed.id == 1)
     row = connection.execute(
-        sa.select(MatchingFeed.epoch, MatchingFeed.generation).where(MatchingFeed.id == 1)
-    ).first()
-    return Position(row.epoch, row.generation) if row else Position(None, 0)
+        sa.select(
+            feed.with_only_columns(MatchingFeed.epoch).scalar_subquery().label("epoch"),
+            feed.with_only_columns(MatchingFeed.generation).scalar_subquery().label("generation"),
+            sa.select(FusionWeights.id)
+            .where(FusionWeights.in_use)
+            .scalar_subquery()
+            .label("weights"),
+        )
+    ).one()
+    return Position(row.epoch, row.generation or 0, row.weights)
 
 
 @sa.event.listens_for(Session, "before_flush")

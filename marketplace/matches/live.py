@@ -8,6 +8,9 @@ saved for the others. After that, every ranking first asks the feed where it sta
 row) and applies only what changed: an edit reaches every worker on its next ranking, and no
 request waits on a rebuild because of one.
 
+The feed's row also names the fusion weights in use: when they change, the process reads them
+(one row) and ranks by them from then on, as every other process does on its own next ranking.
+
 Changes make a new engine and swap it in, so a thread still ranking with the old one is never
 disturbed. Every ``MATCHING_SNAPSHOT_EVERY`` documents applied, a background thread saves a new
 snapshot, so a new worker has little to catch up.
@@ -21,7 +24,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +32,19 @@ import sqlalchemy as sa
 
 from challenges.models import challenge_themes
 from marketplace.matches import documents, feed
-from marketplace.matches.models import DocumentKind, IndexedDocument, StoredVector, VectorUnit
+from marketplace.matches.models import (
+    WEIGHT_NAMES,
+    DocumentKind,
+    FusionWeights,
+    IndexedDocument,
+    StoredVector,
+    VectorUnit,
+)
 from marketplace.solutions.models import solution_themes
 from matching import store
 from matching.documents import Document
 from matching.embedders import Embedder
-from matching.engine import Engine
+from matching.engine import Engine, Weights
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +56,7 @@ class Held:
     generation: int
     applied: int = 0  # documents applied since the snapshot it started from
     source: str = "snapshot"  # or "rows": how this process first got its index
+    weights: int | None = None  # the id of the fusion weights it ranks by (None: built-in)
 
 
 class LiveIndex:
@@ -69,7 +80,11 @@ class LiveIndex:
         with bind.connect() as connection:
             at = feed.position(connection)
             held = self.held
-            if held is not None and (held.epoch, held.generation) == (at.epoch, at.generation):
+            if held is not None and (held.epoch, held.generation, held.weights) == (
+                at.epoch,
+                at.generation,
+                at.weights,
+            ):
                 return held
             with self._lock:  # one build or catch-up at a time; the others then find it done
                 held = self.held
@@ -77,6 +92,8 @@ class LiveIndex:
                     held = self._start(connection, at)
                 if held.generation < at.generation:
                     held = self._catch_up(connection, held, at)
+                if held.weights != at.weights:
+                    held = self._reweigh(connection, held, at.weights)
                 self.held = held
         if held.applied >= self.snapshot_every:
             self._save_soon(held)
@@ -132,7 +149,19 @@ class LiveIndex:
             else held.engine
         )
         newest = max([at.generation, *(row.generation for row in rows)])
-        return Held(engine, held.epoch, newest, held.applied + len(rows), held.source)
+        return replace(held, engine=engine, generation=newest, applied=held.applied + len(rows))
+
+    def _reweigh(self, connection, held: Held, weights_id: int | None) -> Held:
+        """Rank by the fusion weights with this id (the built-in ones for None)."""
+        weights = Weights()
+        if weights_id is not None:
+            row = connection.execute(
+                sa.select(*(getattr(FusionWeights, n) for n in WEIGHT_NAMES)).where(
+                    FusionWeights.id == weights_id
+                )
+            ).one()
+            weights = Weights(**row._asdict())
+        return replace(held, engine=held.engine.with_weights(weights), weights=weights_id)
 
     # --- snapshots ------------------------------------------------------------------------
 
@@ -155,13 +184,7 @@ class LiveIndex:
             store.save(held.engine, self.folder, self._meta(held.epoch, held.generation))
         with self._lock:
             if self.held is not None and self.held.epoch == held.epoch:
-                self.held = Held(
-                    self.held.engine,
-                    self.held.epoch,
-                    self.held.generation,
-                    max(0, self.held.applied - held.applied),
-                    self.held.source,
-                )
+                self.held = replace(self.held, applied=max(0, self.held.applied - held.applied))
 
     def _save_soon(self, held: Held) -> None:
         if not self._saving.acquire(blocking=False):

@@ -127,7 +127,7 @@ FeedbackStatus.LABELS = {
 
 class MatchFeedback(Base):
     """What one side decided about one challenge-solution fit. The score and signals the engine
-    gave at that moment are kept: they are the labels fusion weights can later be learned from.
+    gave at that moment are kept: they are the labels fusion weights are learned from.
     An accepted fit (service side only) is what a test-bed agreement starts from."""
 
     __tablename__ = "match_feedback"
@@ -140,6 +140,10 @@ class MatchFeedback(Base):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     score: Mapped[float | None]
     components: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The normalised signals the score was the weighted sum of, and the fit's place on the
+    # list it was decided from (1: the top): what ``marketplace matching learn`` learns from.
+    features: Mapped[dict | None] = mapped_column(sa.JSON)
+    position: Mapped[int | None]
     decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -155,5 +159,48 @@ class MatchFeedback(Base):
         ),
         sa.CheckConstraint(
             "status != 'accepted' OR side = 'service'", name="only_the_service_accepts"
+        ),
+    )
+
+
+WEIGHT_NAMES = ("dense", "late", "lexical", "themes", "maturity")
+
+
+class FusionWeights(Base):
+    """One set of fusion weights learned from decisions, with who asked for it and the figures
+    it was judged by (``figures``: held-back pairs ordered right by it and by the weights then
+    in use, and how sure that is). At most one set is in use; with none, the engine's built-in
+    weights are. A row's weights never change, so its id names them for good: each process
+    compares the id in use with the one it ranks by (see ``live``)."""
+
+    __tablename__ = "fusion_weights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dense: Mapped[float]
+    late: Mapped[float]
+    lexical: Mapped[float]
+    themes: Mapped[float]
+    maturity: Mapped[float]
+    decisions: Mapped[int]  # learned from, and held back, together
+    figures: Mapped[dict] = mapped_column(sa.JSON)
+    adopted: Mapped[bool]  # did it beat the weights in use when it was learned
+    in_use: Mapped[bool] = mapped_column(default=False)
+    learned_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    learned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    put_in_use_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    put_in_use_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    learned_by: Mapped[User] = relationship(foreign_keys=[learned_by_id])
+    put_in_use_by: Mapped[User | None] = relationship(foreign_keys=[put_in_use_by_id])
+
+    __table_args__ = (
+        *(sa.CheckConstraint(f"{name} >= 0", name=f"{name}_not_negative") for name in WEIGHT_NAMES),
+        sa.CheckConstraint("adopted OR NOT in_use", name="only_adopted_weights_in_use"),
+        sa.Index(
+            "uq_fusion_weights_one_in_use",
+            "in_use",
+            unique=True,
+            sqlite_where=sa.text("in_use"),
+            postgresql_where=sa.text("in_use"),
         ),
     )

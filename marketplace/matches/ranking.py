@@ -48,11 +48,16 @@ class Reasons:
 
 @dataclass(frozen=True)
 class Fit:
+    """``features`` are the normalised signals ``score`` weighs; ``position`` is the fit's
+    place on the list (1: the top). Both are kept with a decision, to learn weights from."""
+
     object_id: int
     score: float
     band: str
     components: dict[str, float]
     reasons: Reasons
+    features: dict[str, float]
+    position: int | None
 
 
 class StoredSentences:
@@ -177,6 +182,8 @@ def _explained(session, engine, kind, query, document, sentence_vectors, matches
                         ),
                         maturity=maturity_reason(document, other_document),
                     ),
+                    features=match.features,
+                    position=match.position,
                 ),
                 other,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from marketplace.accounts.schemas import ID_RANGE, OrganisationSummarySchema
-from marketplace.matches.models import FeedbackStatus
+from marketplace.matches.models import WEIGHT_NAMES, FeedbackStatus
 from marketplace.solutions.models import Maturity
 
 
@@ -59,12 +59,34 @@ class RankedSchema(Schema):
     status = fields.Str()
 
 
+class WeightsSchema(Schema):
+    """The weight of each normalised signal in a fit's score."""
+
+    dense = fields.Float()
+    late = fields.Float()
+    lexical = fields.Float()
+    themes = fields.Float()
+    maturity = fields.Float()
+
+
 class FitSchema(Schema):
     rank = fields.Int()
     ranked = fields.Nested(RankedSchema)
-    score = fields.Float(metadata={"description": "Standing among the candidates (0 average)"})
+    score = fields.Float(
+        metadata={
+            "description": "The weighted sum of the normalised signals (``features``) by the "
+            "weights in use: about 0 to 1.15"
+        }
+    )
     band = fields.Str(validate=validate.OneOf(["strong", "good", "possible"]))
     components = fields.Nested(ComponentsSchema)
+    features = fields.Nested(
+        WeightsSchema,
+        metadata={
+            "description": "Each signal scaled over the candidates, 0 (weakest) to 1 (strongest); "
+            "themes and maturity as they are"
+        },
+    )
     reasons = fields.Nested(ReasonsSchema)
     decision = fields.Nested(DecisionSchema, allow_none=True)
 
@@ -91,4 +113,51 @@ class DecisionInputSchema(Schema):
         allow_none=True,
         validate=validate.Range(min=0, max=2**31 - 1),
         metadata={"description": "The decision's version you last saw (0: none yet)"},
+    )
+
+
+class LearnedWeightsSchema(Schema):
+    id = fields.Int()
+    weights = fields.Method("_weights")
+    decisions = fields.Int(metadata={"description": "Learned from and held back, together"})
+    figures = fields.Dict(
+        metadata={
+            "description": "held_back_pairs, learned_pairs_right, current_pairs_right, "
+            "better_in (share of resamples in which the learned weights did better), "
+            "trained_on, held_back, position_effect, compared_with"
+        }
+    )
+    adopted = fields.Bool(metadata={"description": "Whether they beat the weights then in use"})
+    in_use = fields.Bool()
+    learned_by_id = fields.Int()
+    learned_at = fields.AwareDateTime()
+    put_in_use_by_id = fields.Int(allow_none=True)
+    put_in_use_at = fields.AwareDateTime(allow_none=True)
+
+    def _weights(self, row) -> dict:
+        return {name: getattr(row, name) for name in WEIGHT_NAMES}
+
+
+class WeightsOverviewSchema(Schema):
+    in_use = fields.Int(
+        attribute="in_use.id",
+        allow_none=True,
+        metadata={"description": "The learned set in use; null: the built-in weights"},
+    )
+    weights = fields.Nested(WeightsSchema, metadata={"description": "The weights in use"})
+    built_in = fields.Nested(WeightsSchema)
+    learned = fields.List(
+        fields.Nested(LearnedWeightsSchema), metadata={"description": "Newest first"}
+    )
+    decisions = fields.Int(metadata={"description": "Decisions learning can use"})
+    minimum = fields.Int(metadata={"description": "Decisions learning needs"})
+
+
+class WeightsChoiceSchema(Schema):
+    id = fields.Int(
+        required=True,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "A learned set that was adopted; null: the built-in weights"},
     )

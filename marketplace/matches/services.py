@@ -71,6 +71,8 @@ def decide_fit(
             feedback.decided_at = utcnow()
             feedback.score = fit.score if fit else None
             feedback.components = fit.components if fit else None
+            feedback.features = fit.features if fit else None
+            feedback.position = fit.position if fit else None
             session.flush()
     except (IntegrityError, StaleDataError):
         raise Conflict(LOST_RACE) from None

@@ -6,16 +6,24 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.errors import Invalid
+from marketplace.errors import Conflict, Invalid
 from marketplace.extensions import db
 from marketplace.forms import form_version, show_errors
-from marketplace.matches import lifecycle, queries, services
+from marketplace.matches import lifecycle, queries, services, weights
 from marketplace.matches.forms import DecisionForm
 from marketplace.matches.models import FeedbackSide
 from marketplace.solutions.models import Maturity
 from procurement.testbeds import queries as testbed_queries
 
 bp = Blueprint("matches", __name__, template_folder="templates")
+
+WEIGHT_LABELS = {
+    "dense": "Meaning: the closest passages",
+    "late": "Meaning, sentence by sentence (the 30 best first-stage fits)",
+    "lexical": "Words in common (BM25)",
+    "themes": "Themes in common",
+    "maturity": "Maturity fit",
+}
 
 DECISION_MESSAGES = {
     "shortlisted": "Shortlisted.",
@@ -121,3 +129,38 @@ def mine():
     return render_template(
         "matches/mine.html", lists=queries.fits_for_my_solutions(db.session, current_user)
     )
+
+
+@bp.get("/matching/weights")
+def weights_page():
+    """The weights fits are ranked by, the sets learned from decisions, and going back."""
+    return _weights_page()
+
+
+def _weights_page(status: int = 200, problem: str | None = None):
+    return render_template(
+        "matches/weights.html",
+        overview=weights.overview(db.session, current_user),
+        labels=WEIGHT_LABELS,
+        problem=problem,
+    ), status
+
+
+@bp.post("/matching/weights")
+def use_weights():
+    chosen = request.form.get("weights", "")
+    if chosen != "built-in" and not chosen.isdigit():
+        return _weights_page(422, "Choose a set of weights to use.")
+    try:
+        weights.put_in_use(db.session, current_user, None if chosen == "built-in" else int(chosen))
+    except Conflict as error:
+        db.session.rollback()
+        return _weights_page(409, error.message)
+    db.session.commit()
+    flash(
+        "Fits are now ranked by the built-in weights."
+        if chosen == "built-in"
+        else f"Fits are now ranked by weights {chosen}.",
+        "success",
+    )
+    return redirect(url_for("matches.weights_page"))
