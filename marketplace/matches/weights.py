@@ -171,15 +171,19 @@ def put_in_use(session: Session, actor: User, weights_id: int | None) -> FusionW
     return row
 
 
-def _switch(session, actor, row: FusionWeights | None, current_row) -> None:
+def _switch(session, actor, row: FusionWeights | None, seen: FusionWeights | None) -> None:
+    """Take whatever is in use out of use and put ``row`` in. The update says what it took out
+    (after any other choice that committed first), so the audit names what was replaced; two
+    choices racing on PostgreSQL meet at the one-in-use index, and the later is a conflict."""
     try:
         with session.begin_nested():  # a lost race leaves the request usable
-            session.execute(
+            replaced = session.scalars(
                 sa.update(FusionWeights)
                 .where(FusionWeights.in_use)
                 .values(in_use=False)
+                .returning(FusionWeights.id)
                 .execution_options(synchronize_session="fetch")
-            )
+            ).all()
             if row is not None:
                 row.in_use = True
                 row.put_in_use_by_id = actor.id
@@ -191,10 +195,10 @@ def _switch(session, actor, row: FusionWeights | None, current_row) -> None:
         session,
         actor,
         "matching.weights_put_in_use",
-        row or current_row,
+        row or seen,
         {
             "weights": row.id if row is not None else "built-in",
-            "replaced": current_row.id if current_row else "built-in",
+            "replaced": replaced[0] if replaced else "built-in",
         },
     )
 

@@ -17,11 +17,19 @@ SHOWN_BY = Weights()  # the weights the lists were ranked by
 
 
 def generated(
-    truth=TRUTH, shown_by=SHOWN_BY, lists=160, per_list=30, seen=12, trust=1.0, seed=7
+    truth=TRUTH,
+    shown_by=SHOWN_BY,
+    lists=160,
+    per_list=30,
+    seen=12,
+    trust=1.0,
+    seed=7,
+    sharpness=10.0,
 ) -> list[Decision]:
     """Each list: candidates with random signals, ranked by ``shown_by``; the top ``seen`` are
     decided, yes with a chance that grows with their worth under ``truth`` and falls with
-    their position (``trust``: how much the top of the list is believed for its own sake)."""
+    their position (``trust``: how much the top of the list is believed for its own sake;
+    ``sharpness``: how surely people tell a good fit from a poor one)."""
     rng = np.random.default_rng(seed)
     decisions = []
     for group in range(lists):
@@ -40,7 +48,7 @@ def generated(
 
         shown = sorted(rows, key=lambda row: -score(row, shown_by))[:seen]
         for position, row in enumerate(shown, start=1):
-            logit = 10 * (score(row, truth) - 0.65) - trust * np.log(position)
+            logit = sharpness * (score(row, truth) - 0.65) - trust * np.log(position)
             yes = rng.random() < 1 / (1 + np.exp(-logit))
             decisions.append(Decision(f"service:{group}", row, position, bool(yes)))
     return decisions
