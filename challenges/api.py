@@ -55,7 +55,7 @@ def _input_from(challenge: Challenge | None, data: dict) -> services.ChallengeIn
     if challenge is not None:
         current = {name: getattr(challenge, name) for name in INPUT_FIELDS if name != "theme_ids"}
         current["theme_ids"] = [t.id for t in challenge.themes]
-        for name in ("budget_range", "stage_wanted"):
+        for name in ("budget_range", "stage_wanted", "evidence_tier_wanted"):
             current[name] = current[name].value if current[name] else None
     current.update({k: v for k, v in data.items() if k in INPUT_FIELDS})
     return services.ChallengeInput(**current)

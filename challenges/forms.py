@@ -7,7 +7,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from challenges.models import BUDGET_LABELS, STAGE_LABELS
+from challenges.models import ASSURANCE_LABELS, BUDGET_LABELS, EVIDENCE_TIER_LABELS, STAGE_LABELS
 from challenges.queries import SORTS
 from challenges.services import ChallengeInput
 from marketplace.fields import CheckboxesField, DatePartsField, optional_int
@@ -40,6 +40,16 @@ class ChallengeForm(FlaskForm):
         validate_choice=False,
         validators=[Optional()],
     )
+    evidence_tier_wanted = RadioField(
+        "NICE evidence standards the solution must meet",
+        choices=[SelectChoice(k.value, v) for k, v in EVIDENCE_TIER_LABELS.items()],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    assurance_wanted = CheckboxesField(
+        "Assurance the solution must have",
+        choices=[SelectChoice(k.value, v) for k, v in ASSURANCE_LABELS.items()],
+    )
     version = HiddenField()
 
     def set_choices(self, themes, organisations) -> None:
@@ -62,6 +72,8 @@ class ChallengeForm(FlaskForm):
             sites=self.sites.data,
             closing_date=self.closing_date.data,
             stage_wanted=self.stage_wanted.data or None,
+            evidence_tier_wanted=self.evidence_tier_wanted.data or None,
+            assurance_wanted=list(self.assurance_wanted.data or []),
             theme_ids=list(self.theme_ids.data or []),
         )
 

@@ -34,6 +34,45 @@ STAGE_LABELS = {
 }
 
 
+class EvidenceTierWanted(enum.StrEnum):
+    """The NICE Evidence Standards Framework tier whose evidence a solution must meet: tier C
+    asks the most (it treats, diagnoses or guides care), tier A the least."""
+
+    A = "a"
+    B = "b"
+    C = "c"
+
+    @property
+    def label(self) -> str:
+        return EVIDENCE_TIER_LABELS[self]
+
+
+EVIDENCE_TIER_LABELS = {
+    EvidenceTierWanted.A: "Tier A: saves costs or staff time, or improves efficiency",
+    EvidenceTierWanted.B: "Tier B: helps people manage their own health and wellness",
+    EvidenceTierWanted.C: "Tier C: treats, diagnoses or guides care",
+}
+
+
+class AssuranceWanted(enum.StrEnum):
+    """Assurance a service can require of a solution before it is tested or bought."""
+
+    DTAC = "dtac"
+    DSPT = "dspt"
+    DEVICE_CLASS = "device_class"
+
+    @property
+    def label(self) -> str:
+        return ASSURANCE_LABELS[self]
+
+
+ASSURANCE_LABELS = {
+    AssuranceWanted.DTAC: "A passed Digital Technology Assessment Criteria (DTAC) assessment",
+    AssuranceWanted.DSPT: "Data Security and Protection Toolkit standards met or exceeded",
+    AssuranceWanted.DEVICE_CLASS: "Its medical device class stated (or that it is not a device)",
+}
+
+
 class BudgetRange(enum.StrEnum):
     NOT_KNOWN = "not_known"
     UNDER_10K = "under_10k"
@@ -98,6 +137,13 @@ class Challenge(TimestampMixin, Base):
     stage_wanted: Mapped[SolutionStageWanted | None] = mapped_column(
         enum_column(SolutionStageWanted, "solution_stage_wanted")
     )
+    # What the service requires a solution to show: fits say which of these it does not yet.
+    evidence_tier_wanted: Mapped[EvidenceTierWanted | None] = mapped_column(
+        enum_column(EvidenceTierWanted, "evidence_tier_wanted")
+    )
+    wants_dtac: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    wants_dspt: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    wants_device_class: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_comments: Mapped[str | None] = mapped_column(sa.Text)
@@ -113,6 +159,15 @@ class Challenge(TimestampMixin, Base):
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     themes: Mapped[list[Theme]] = relationship(secondary=challenge_themes, order_by=Theme.name)
+
+    @property
+    def assurance_wanted(self) -> list[str]:
+        """The assurance required, as the form and the API name it."""
+        return [a.value for a in AssuranceWanted if getattr(self, f"wants_{a.value}")]
+
+    @property
+    def assurance_wanted_labels(self) -> list[str]:
+        return [AssuranceWanted(a).label for a in self.assurance_wanted]
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

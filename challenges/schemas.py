@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from challenges.models import BudgetRange, SolutionStageWanted
+from challenges.models import AssuranceWanted, BudgetRange, EvidenceTierWanted, SolutionStageWanted
 from challenges.queries import SORTS
 from marketplace.accounts.schemas import (
     ID_RANGE,
@@ -37,6 +37,11 @@ class ChallengeSchema(Schema):
     sites = fields.Str(allow_none=True)
     closing_date = fields.Date(allow_none=True)
     stage_wanted = fields.Enum(SolutionStageWanted, by_value=True, allow_none=True)
+    evidence_tier_wanted = fields.Enum(EvidenceTierWanted, by_value=True, allow_none=True)
+    assurance_wanted = fields.List(
+        fields.Str(validate=validate.OneOf([a.value for a in AssuranceWanted])),
+        metadata={"description": "Assurance the solution must have: dtac, dspt, device_class"},
+    )
     themes = fields.List(fields.Nested(ThemeSchema))
     status = fields.Str()
     review_comments = fields.Str(allow_none=True)
@@ -61,6 +66,14 @@ class ChallengeInputSchema(Schema):
     sites = fields.Str(allow_none=True)
     closing_date = fields.Date(allow_none=True)
     stage_wanted = fields.Str(allow_none=True)
+    evidence_tier_wanted = fields.Str(
+        allow_none=True, metadata={"description": "NICE evidence standards tier: a, b or c"}
+    )
+    assurance_wanted = fields.List(
+        fields.Str(validate=validate.Length(max=50)),
+        validate=validate.Length(max=10),
+        metadata={"description": "Any of dtac, dspt, device_class"},
+    )
     theme_ids = fields.List(fields.Int(validate=ID_RANGE))
 
 

@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from challenges import lifecycle
-from challenges.models import BudgetRange, Challenge, SolutionStageWanted, Theme
+from challenges.models import (
+    AssuranceWanted,
+    BudgetRange,
+    Challenge,
+    EvidenceTierWanted,
+    SolutionStageWanted,
+    Theme,
+)
 from marketplace import audit
 from marketplace.accounts import policy
 from marketplace.accounts.models import Organisation, User
@@ -50,6 +57,8 @@ class ChallengeInput:
     sites: str | None = None
     closing_date: date | None = None
     stage_wanted: str | None = None
+    evidence_tier_wanted: str | None = None
+    assurance_wanted: list[str] = field(default_factory=list)
     theme_ids: list[int] = field(default_factory=list)
 
 
@@ -283,12 +292,32 @@ def _clean(session: Session, data: ChallengeInput) -> tuple[dict, list[Theme]]:
         SolutionStageWanted,
         "Choose a kind of solution from the list",
     )
+    values["evidence_tier_wanted"] = clean_choice(
+        errors,
+        "evidence_tier_wanted",
+        data.evidence_tier_wanted,
+        EvidenceTierWanted,
+        "Choose a NICE evidence tier from the list",
+    )
+    values.update(_clean_assurance(errors, data.assurance_wanted))
     if data.closing_date is not None and data.closing_date <= uk_today():
         errors.add("closing_date", "The closing date must be in the future")
     values["closing_date"] = data.closing_date
     themes = clean_theme_ids(session, errors, data.theme_ids)
     errors.raise_if_any()
     return values, themes
+
+
+def _clean_assurance(errors: FieldErrors, wanted) -> dict[str, bool]:
+    """The ``wants_…`` flags for the assurance chosen; anything else is a field error."""
+    chosen = set()
+    for value in wanted or []:
+        try:
+            chosen.add(AssuranceWanted(value))
+        except (ValueError, TypeError):
+            errors.add("assurance_wanted", "Choose assurance from the list")
+            return {}
+    return {f"wants_{a.value}": a in chosen for a in AssuranceWanted}
 
 
 def clean_theme_ids(session: Session, errors: FieldErrors, theme_ids) -> list[Theme]:

@@ -19,6 +19,7 @@ from marketplace.matches.documents import (
     document_for,
     model_of,
 )
+from marketplace.matches.gaps import evidence_gaps
 from marketplace.matches.live import live_index
 from marketplace.matches.models import DocumentKind
 from marketplace.solutions.models import Maturity, Solution
@@ -44,6 +45,7 @@ class Reasons:
     shared_terms: list[str]
     themes: list[str]
     maturity: str | None
+    gaps: list[str]  # what the challenge asks for that the solution does not yet show
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,11 @@ def _explained(session, engine, kind, query, document, sentence_vectors, matches
                             if theme_id in other_document.themes
                         ),
                         maturity=maturity_reason(document, other_document),
+                        gaps=(
+                            evidence_gaps(query, other)
+                            if kind == DocumentKind.SOLUTION
+                            else evidence_gaps(other, query)
+                        ),
                     ),
                     features=match.features,
                     position=match.position,

@@ -21,6 +21,13 @@ class ReasonsSchema(Schema):
     shared_terms = fields.List(fields.Str())
     themes = fields.List(fields.Str())
     maturity = fields.Str(allow_none=True)
+    gaps = fields.List(
+        fields.Str(),
+        metadata={
+            "description": "What the challenge asks for that the solution does not yet show "
+            "(NICE evidence tier, DTAC, DSPT, device class), one sentence each"
+        },
+    )
 
 
 class ComponentsSchema(Schema):

@@ -64,6 +64,32 @@ def test_draft_submit_publish_through_the_api(lead, lead_user, team):
     assert [c["id"] for c in listed["items"]] == [challenge_id]
 
 
+def test_what_the_service_requires_is_kept_and_changed_through_the_api(lead, lead_user):
+    client, headers = lead
+    created = client.post(
+        "/api/v1/challenges",
+        headers=headers,
+        json=body(
+            lead_user.active_memberships[0].organisation_id,
+            evidence_tier_wanted="c",
+            assurance_wanted=["dspt", "dtac"],
+        ),
+    )
+    assert created.status_code == 201, created.json
+    assert created.json["evidence_tier_wanted"] == "c"
+    assert created.json["assurance_wanted"] == ["dtac", "dspt"]
+
+    changed = client.patch(
+        f"/api/v1/challenges/{created.json['id']}",
+        headers=headers,
+        json={"assurance_wanted": ["device_class"], "version": created.json["version"]},
+    )
+
+    assert changed.status_code == 200, changed.json
+    assert changed.json["assurance_wanted"] == ["device_class"]
+    assert changed.json["evidence_tier_wanted"] == "c"  # left as it was
+
+
 def test_patch_changes_only_what_is_sent_and_detects_stale_versions(lead, lead_user, session):
     client, headers = lead
     challenge = factories.create_challenge(lead_user)
@@ -105,6 +131,12 @@ def test_submitting_an_incomplete_draft_names_every_missing_part(lead, lead_user
         ({"theme_ids": "Frailty"}, "theme_ids"),
         ({"stage_wanted": 5}, "stage_wanted"),
         ({"outcomes": "o" * 6000}, "outcomes"),
+        ({"evidence_tier_wanted": "d"}, "evidence_tier_wanted"),
+        ({"evidence_tier_wanted": ["a"]}, "evidence_tier_wanted"),
+        ({"assurance_wanted": ["dtac", "iso9001"]}, "assurance_wanted"),
+        ({"assurance_wanted": "dtac"}, "assurance_wanted"),
+        ({"assurance_wanted": ["x" * 51]}, "assurance_wanted"),
+        ({"assurance_wanted": ["dtac"] * 11}, "assurance_wanted"),
     ],
 )
 def test_bad_challenges_are_refused_and_not_stored(lead, lead_user, session, overrides, field):

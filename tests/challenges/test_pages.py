@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -64,6 +65,29 @@ def test_a_lead_drafts_checks_and_submits_then_the_team_publishes(lead, team, se
     assert "Falls at home" in lead.get("/challenges").text
 
 
+def test_what_the_service_requires_is_asked_kept_and_shown(lead, session):
+    form = lead.get("/challenges/new").text
+    assert "NICE evidence standards the solution must meet" in form
+    assert "Assurance the solution must have" in form
+
+    post_form(
+        lead,
+        "/challenges/new",
+        form_data(evidence_tier_wanted="b", assurance_wanted=["dtac", "device_class"]),
+    )
+
+    challenge = session.scalars(session.query(Challenge).statement).one()
+    assert challenge.evidence_tier_wanted.value == "b"
+    assert challenge.assurance_wanted == ["dtac", "device_class"]
+    shown = lead.get(f"/challenges/{challenge.id}").text
+    assert "Tier B: helps people manage their own health and wellness" in shown
+    assert "A passed Digital Technology Assessment Criteria (DTAC) assessment" in shown
+    assert "Data Security and Protection Toolkit" not in shown
+    edit = lead.get(f"/challenges/{challenge.id}/edit").text
+    checked = re.findall(r'value="(\w+)" checked', edit)
+    assert "device_class" in checked and "dtac" in checked and "dspt" not in checked
+
+
 def test_a_draft_can_be_saved_with_only_a_title(lead, session):
     response = post_form(lead, "/challenges/new", {"title": "Just an idea for now"})
 
@@ -92,6 +116,8 @@ def test_a_draft_can_be_saved_with_only_a_title(lead, session):
         ({"theme_ids": ["999999"]}, "Choose themes from the list"),
         ({"organisation_id": "999999"}, "Choose an organisation you are a service lead for"),
         ({"stage_wanted": "tomorrow"}, "Choose a kind of solution from the list"),
+        ({"evidence_tier_wanted": "z"}, "Choose a NICE evidence tier from the list"),
+        ({"assurance_wanted": ["dtac", "<b>iso</b>"]}, "Choose assurance from the list"),
     ],
 )
 def test_bad_challenge_input_is_refused_and_nothing_is_stored(lead, session, overrides, message):

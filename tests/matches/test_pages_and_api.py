@@ -9,6 +9,7 @@ from marketplace.accounts.models import Role
 from marketplace.extensions import db
 from marketplace.matches.models import MatchFeedback
 from marketplace.notifications.models import Notification
+from marketplace.solutions.models import DtacStatus, EsfTier
 from tests import factories
 from tests.conftest import csrf_from, sign_in
 from tests.matches.test_fits import FALLS_NEED, FALLS_SENSOR, ROTA_APP
@@ -223,3 +224,57 @@ def test_the_submit_page_prompts_with_similar_published_challenges(app, pair):
     page = client.get(f"/challenges/{draft_id}/submit")
 
     assert FALLS_NEED["title"] in page.text and "Closest in meaning" in page.text
+
+
+def test_a_fit_says_what_the_challenge_asks_for_that_the_solution_does_not_yet_show(app):
+    """The service needs tier C evidence, DTAC, DSPT and a stated device class; one solution
+    shows all of them, the other shows less, and its fit says exactly what is missing."""
+    with app.app_context():
+        lead = factories.create_user(role=Role.SERVICE_LEAD)
+        challenge = factories.create_challenge(
+            lead,
+            status="open",
+            evidence_tier_wanted="c",
+            assurance_wanted=["dtac", "dspt", "device_class"],
+            **FALLS_NEED,
+        )
+        ready = factories.create_solution(**FALLS_SENSOR)
+        ready.esf_tier = EsfTier.C
+        short = factories.create_solution(**{**FALLS_SENSOR, "title": "FallWatch"})
+        short.esf_tier = EsfTier.A
+        short.dtac_status = DtacStatus.IN_PROGRESS
+        short.dspt_status = None
+        short.device_class = None
+        db.session.commit()
+        ids = challenge.id, ready.id, short.id
+        token = factories.create_token(lead)
+        team_token = factories.create_token(factories.create_user(role=Role.INNOVATION_TEAM))
+        email = lead.email
+        db.session.remove()
+    challenge_id, ready_id, short_id = ids
+
+    fits = app.test_client().get(
+        f"/api/v1/challenges/{challenge_id}/fits",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    gaps = {i["ranked"]["id"]: i["reasons"]["gaps"] for i in fits.json["items"]}
+    assert gaps[ready_id] == []
+    assert gaps[short_id] == [
+        "The service needs evidence to the NICE evidence standards for tier C; the "
+        "solution's evidence is to tier A.",
+        "The service needs a passed DTAC assessment; the solution's is in progress.",
+        "The service needs Data Security and Protection Toolkit standards met; the "
+        "solution's are not stated.",
+        "The service needs the medical device class stated (or that it is not a device); "
+        "the solution does not state it.",
+    ]
+    # the same gaps when the challenges are ranked for the solution
+    for_solution = app.test_client().get(
+        f"/api/v1/solutions/{short_id}/fits", headers={"Authorization": f"Bearer {team_token}"}
+    )
+    [challenge_fit] = for_solution.json["items"]
+    assert challenge_fit["reasons"]["gaps"] == gaps[short_id]
+    page = sign_in(app.test_client(), email).get(f"/challenges/{challenge_id}/fits")
+    assert page.text.count("Not yet shown") == 1
+    assert "the solution&#39;s is in progress." in page.text
