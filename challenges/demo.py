@@ -362,6 +362,10 @@ def steps(session: Session, team_email: str) -> Iterator[str]:
                 outcomes=item.outcomes,
                 theme_ids=[themes[name] for name in item.themes],
                 stage_wanted=item.stage,
+                # A service ready to use a product now asks for the usual digital assurance.
+                assurance_wanted=(
+                    ["dtac", "dspt"] if item.stage in {"evidenced", "deployable_now"} else []
+                ),
                 closing_date=date.today() + timedelta(days=item.closes_in_days),
                 budget_range="not_known",
             ),
