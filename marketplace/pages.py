@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 from flask_login import current_user
 
 from challenges.fellowship.models import Fellow, FellowStatus
+from marketplace import home as home_lists
 from marketplace.access import public
 from marketplace.accounts import policy
 from marketplace.accounts.models import Role
@@ -19,7 +20,10 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 @public
 def home():
-    return render_template("home.html")
+    sections = (
+        home_lists.waiting_for(db.session, current_user) if current_user.is_authenticated else []
+    )
+    return render_template("home.html", sections=sections)
 
 
 @bp.get("/healthz")
