@@ -41,4 +41,5 @@ def downgrade():
     with op.batch_alter_table("challenges") as batch:
         for name in ("wants_device_class", "wants_dspt", "wants_dtac"):
             batch.drop_column(name)
+        batch.drop_constraint(batch.f("ck_challenges_evidence_tier_wanted"), type_="check")
         batch.drop_column("evidence_tier_wanted")
