@@ -3,7 +3,8 @@
 Each line is one count made by the database (a statement per line, whatever the number of
 rows), with the link where the work is done. Lines with nothing waiting are left out; a role
 with nothing waiting says what to do next instead. This is the first part of the home page per
-role: service leads, innovators and fellows, and the innovation team.
+role: service leads, innovators and fellows, procurement officers, reviewers and panel members,
+adopters, and the innovation team.
 """
 
 from __future__ import annotations
@@ -14,13 +15,24 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from challenges.fellowship.models import Review
 from challenges.models import Challenge, Response
 from marketplace.accounts import policy
 from marketplace.accounts.models import Membership, Organisation, Role
-from marketplace.db import utcnow
-from marketplace.solutions.models import Enquiry, Solution
+from marketplace.db import uk_today, utcnow
+from marketplace.solutions.models import Enquiry, Maturity, Solution
+from procurement.dps.models import (
+    Application,
+    ApplicationStatus,
+    Award,
+    CallOff,
+    Clarification,
+    PurchasingSystem,
+)
 
-RECENT = timedelta(days=30)  # how long a decided response stays news
+RECENT = timedelta(days=30)  # how long a decided response or a new product stays news
+DUE_SOON = timedelta(days=7)  # supplier applications to decide this week
+PANEL_ROLES = (Role.PANEL_PATIENT, Role.PANEL_PROFESSIONAL)
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,14 @@ def waiting_for(session: Session, user) -> list[Section]:
     innovator_for = _organisations(user, policy.SOLUTION_ROLES)
     if innovator_for:
         sections.append(_innovator(session, innovator_for))
+    officer_for = _organisations(user, (Role.PROCUREMENT_OFFICER,))
+    if officer_for:
+        sections.append(_officer(session, officer_for))
+    reviews = _reviews(session, user)
+    if reviews.tasks or _organisations(user, PANEL_ROLES):
+        sections.append(reviews)
+    if _organisations(user, (Role.ADOPTER,)):
+        sections.append(_adopter(session))
     if policy.is_innovation_team(user):
         sections.append(_team(session))
     return sections
@@ -159,6 +179,108 @@ def _innovator(session: Session, organisations: list[int]) -> Section:
         ),
         "Nothing waits for you. Describe a solution so services with a need for it can find it.",
         [("Record a solution", "/solutions/new")],
+    )
+
+
+def _officer(session: Session, organisations: list[int]) -> Section:
+    waiting = (
+        sa.select(Application.id)
+        .join(PurchasingSystem, PurchasingSystem.id == Application.system_id)
+        .where(
+            PurchasingSystem.organisation_id.in_(organisations),
+            Application.status == ApplicationStatus.SUBMITTED,
+        )
+    )
+    due = sa.func.coalesce(Application.extended_to, Application.due_on)
+    today = uk_today()
+    theirs = sa.select(CallOff.id).where(CallOff.buyer_organisation_id.in_(organisations))
+    return Section(
+        "Purchasing",
+        _kept(
+            Task(
+                _count(session, waiting.where(due < today)),
+                "1 supplier application past its decision date",
+                "{count} supplier applications past their decision date",
+                "/dps",
+            ),
+            Task(
+                _count(session, waiting.where(due >= today, due <= today + DUE_SOON)),
+                "1 supplier application to decide within 7 days",
+                "{count} supplier applications to decide within 7 days",
+                "/dps",
+            ),
+            Task(
+                _count(
+                    session,
+                    theirs.where(
+                        CallOff.closes_at <= utcnow(),
+                        ~sa.exists().where(Award.call_off_id == CallOff.id),
+                    ),
+                ),
+                "1 closed call-off to score and award",
+                "{count} closed call-offs to score and award",
+                "/dps/call-offs",
+            ),
+            Task(
+                _count(
+                    session,
+                    sa.select(Clarification.id)
+                    .join(CallOff, CallOff.id == Clarification.call_off_id)
+                    .where(
+                        CallOff.buyer_organisation_id.in_(organisations),
+                        Clarification.answered_at.is_(None),
+                    ),
+                ),
+                "1 clarification question to answer",
+                "{count} clarification questions to answer",
+                "/dps/call-offs",
+            ),
+        ),
+        "Nothing waits for you: no application to decide, call-off to award or question to answer.",
+        [("Purchasing systems", "/dps"), ("Call-offs", "/dps/call-offs")],
+    )
+
+
+def _reviews(session: Session, user) -> Section:
+    return Section(
+        "Reviews",
+        _kept(
+            Task(
+                _count(
+                    session,
+                    sa.select(Review.id).where(
+                        Review.reviewer_id == user.id,
+                        Review.submitted_at.is_(None),
+                        Review.conflict.is_(None),
+                    ),
+                ),
+                "1 review to score",
+                "{count} reviews to score",
+                "/fellowship/reviews",
+            )
+        ),
+        "No review waits for you. The innovation team will ask when a panel needs you.",
+    )
+
+
+def _adopter(session: Session) -> Section:
+    new = sa.select(Solution.id).where(
+        Solution.maturity == Maturity.MARKET_READY,
+        Solution.published_at >= utcnow() - RECENT,
+        Solution.withdrawn_at.is_(None),
+    )
+    return Section(
+        "Finding products",
+        _kept(
+            Task(
+                _count(session, new),
+                "1 market-ready product published in the last 30 days",
+                "{count} market-ready products published in the last 30 days",
+                "/catalogue",
+            )
+        ),
+        "No new market-ready product in the last 30 days.",
+        [("Search the catalogue", "/catalogue")],
     )
 
 

@@ -3,13 +3,19 @@ with nothing waiting it says what to do next; its cost does not grow with the re
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from challenges import responses
 from challenges import services as challenge_services
+from challenges.fellowship import services as fellowship
 from marketplace.accounts.models import OrganisationKind, Role, User
+from marketplace.db import uk_today, utcnow
 from marketplace.extensions import db
 from marketplace.solutions import adoption
 from marketplace.solutions.models import Solution
+from procurement.dps import call_offs
 from tests import factories
+from tests.challenges.test_fellowship_pages import COHORT, IDEA
 from tests.conftest import sign_in
 from tests.test_page_statements import counting
 
@@ -132,3 +138,56 @@ def test_the_home_page_costs_the_same_statements_with_more_records(app):
         page = client.get("/")
     assert "4 drafts to finish and submit" in page.text
     assert len(many) == len(few)
+
+
+def test_a_procurement_officer_sees_applications_call_offs_and_questions(app):
+    with app.app_context():
+        system, officer = factories.create_system()
+        overdue, _ = factories.create_application(system)
+        overdue.due_on = uk_today() - timedelta(days=1)
+        factories.create_application(system)  # due well after this week
+        open_call_off, _ = factories.create_call_off(system, buyer=officer)
+        supplier = factories.admitted_supplier(system)
+        call_offs.ask(db.session, supplier, open_call_off.id, "Is training included?")
+        closed, _ = factories.create_call_off(system, buyer=officer, title="Closed one")
+        closed.closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        email = officer.email
+        db.session.remove()
+
+    page = _home(app, email)
+
+    assert '<a href="/dps">1 supplier application past its decision date</a>' in page
+    assert "to decide within 7 days" not in page
+    assert '<a href="/dps/call-offs">1 closed call-off to score and award</a>' in page
+    assert "1 clarification question to answer" in page
+
+
+def test_reviewers_and_adopters_see_their_lists(app):
+    with app.app_context():
+        team = factories.create_user(role=Role.INNOVATION_TEAM)
+        cohort = fellowship.open_cohort(db.session, team, COHORT)
+        applicant = factories.create_user(role=Role.SERVICE_LEAD)
+        application = fellowship.apply(db.session, applicant, cohort.id, IDEA)
+        reviewer = factories.create_user(role=Role.PANEL_PATIENT)
+        idle = factories.create_user(role=Role.PANEL_PATIENT)
+        colleague = factories.create_user(role=Role.PANEL_PROFESSIONAL)
+        panel = fellowship.form_panel(
+            db.session, team, cohort.id, "Panel", [reviewer.id, colleague.id]
+        )
+        fellowship.assign(db.session, team, application.id, panel.id)
+        adopter = factories.create_user(role=Role.ADOPTER)
+        factories.create_solution()  # market-ready, published now
+        factories.create_solution(maturity="prototype", title="Not yet on the catalogue")
+        db.session.commit()
+        emails = reviewer.email, idle.email, adopter.email
+        db.session.remove()
+
+    reviewer_page, idle_page, adopter_page = (_home(app, email) for email in emails)
+
+    assert '<a href="/fellowship/reviews">1 review to score</a>' in reviewer_page
+    assert "No review waits for you." in idle_page
+    assert (
+        '<a href="/catalogue">1 market-ready product published in the last 30 days</a>'
+        in adopter_page
+    )
