@@ -30,9 +30,10 @@ from marketplace.app import create_app  # noqa: E402
 from marketplace.db import utcnow  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.matches import weights  # noqa: E402
-from marketplace.matches.models import FeedbackSide, FeedbackStatus, MatchFeedback  # noqa: E402
+from marketplace.matches.models import MatchFeedback  # noqa: E402
 from marketplace.solutions.models import Solution  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.matches.test_weights import feedback_rows  # noqa: E402
 from tests.matching.test_learning import generated  # noqa: E402
 
 SEEN = 12
@@ -62,24 +63,8 @@ def _seed(lists: int) -> str:
     db.session.execute(sa.insert(Solution), [{**common, "title": f"S{i}"} for i in range(SEEN)])
     challenge_ids = db.session.scalars(sa.select(Challenge.id).order_by(Challenge.id)).all()
     solution_ids = db.session.scalars(sa.select(Solution.id).order_by(Solution.id)).all()
-    positions: dict[str, int] = {}
-    rows = []
-    for decision in generated(lists=lists, seen=SEEN, sharpness=20.0, seed=1):
-        list_number = positions.setdefault(decision.group, len(positions))
-        rows.append(
-            {
-                "challenge_id": challenge_ids[list_number],
-                "solution_id": solution_ids[decision.position - 1],
-                "side": FeedbackSide.SERVICE,
-                "status": FeedbackStatus.SHORTLISTED
-                if decision.positive
-                else FeedbackStatus.DISMISSED,
-                "features": decision.features,
-                "position": decision.position,
-                "decided_by_id": team.id,
-                "version": 1,
-            }
-        )
+    decisions = generated(lists=lists, seen=SEEN, sharpness=20.0, seed=1)
+    rows = feedback_rows(decisions, challenge_ids, solution_ids, team.id)
     for start in range(0, len(rows), 10_000):
         db.session.execute(sa.insert(MatchFeedback), rows[start : start + 10_000])
     db.session.commit()

@@ -58,6 +58,25 @@ def world(app):
     return ids
 
 
+def feedback_rows(decisions, challenge_ids, solution_ids, decided_by_id: int) -> list[dict]:
+    """Generated decisions as ``match_feedback`` rows: the n-th list on the n-th challenge,
+    the fit at position p on the p-th solution, all on the service's side."""
+    lists: dict[str, int] = {}
+    return [
+        {
+            "challenge_id": challenge_ids[lists.setdefault(decision.group, len(lists))],
+            "solution_id": solution_ids[decision.position - 1],
+            "side": FeedbackSide.SERVICE,
+            "status": FeedbackStatus.SHORTLISTED if decision.positive else FeedbackStatus.DISMISSED,
+            "features": decision.features,
+            "position": decision.position,
+            "decided_by_id": decided_by_id,
+            "version": 1,
+        }
+        for decision in decisions
+    ]
+
+
 def _record_history(app, lead_id: int) -> None:
     """Decisions as ``tests.matching.test_learning.generated`` makes them, on real rows: each
     list is a draft challenge of the service, each decided fit a draft solution."""
@@ -68,24 +87,7 @@ def _record_history(app, lead_id: int) -> None:
         solutions = [
             factories.create_solution(status="draft", title=f"S{i}").id for i in range(SEEN)
         ]
-        lists: dict[str, int] = {}
-        rows = []
-        for decision in decisions:
-            challenge = challenges[lists.setdefault(decision.group, len(lists))]
-            rows.append(
-                {
-                    "challenge_id": challenge,
-                    "solution_id": solutions[decision.position - 1],
-                    "side": FeedbackSide.SERVICE,
-                    "status": FeedbackStatus.SHORTLISTED
-                    if decision.positive
-                    else FeedbackStatus.DISMISSED,
-                    "features": decision.features,
-                    "position": decision.position,
-                    "decided_by_id": lead_id,
-                    "version": 1,
-                }
-            )
+        rows = feedback_rows(decisions, challenges, solutions, lead_id)
         db.session.execute(sa.insert(MatchFeedback), rows)
         db.session.commit()
         db.session.remove()
