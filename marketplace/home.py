@@ -29,6 +29,12 @@ from procurement.dps.models import (
     Clarification,
     PurchasingSystem,
 )
+from procurement.testbeds.models import (
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    Signature,
+)
 
 RECENT = timedelta(days=30)  # how long a decided response or a new product stays news
 DUE_SOON = timedelta(days=7)  # supplier applications to decide this week
@@ -88,6 +94,26 @@ def _kept(*tasks: Task) -> list[Task]:
     return [task for task in tasks if task.count]
 
 
+def _to_sign(party) -> sa.Select:
+    """Agreements sent for signature that this party (the host's or the innovator's
+    organisation column) has not signed: signatures are on the version sent, the latest."""
+    sent = (
+        sa.select(AgreementVersion.id)
+        .where(AgreementVersion.agreement_id == Agreement.id)
+        .order_by(AgreementVersion.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    signed = sa.exists().where(
+        Signature.agreement_id == Agreement.id,
+        Signature.organisation_id == party,
+        Signature.version_id == sent,
+    )
+    return sa.select(Agreement.id).where(
+        Agreement.status == AgreementStatus.AWAITING_SIGNATURE, ~signed
+    )
+
+
 def _service_lead(session: Session, organisations: list[int]) -> Section:
     theirs = sa.select(Challenge.id).where(Challenge.organisation_id.in_(organisations))
     drafts = theirs.where(Challenge.status == "draft")
@@ -99,6 +125,17 @@ def _service_lead(session: Session, organisations: list[int]) -> Section:
     return Section(
         "Your challenges",
         _kept(
+            Task(
+                _count(
+                    session,
+                    _to_sign(Agreement.host_organisation_id).where(
+                        Agreement.host_organisation_id.in_(organisations)
+                    ),
+                ),
+                "1 test-bed agreement waiting for your service's signature",
+                "{count} test-bed agreements waiting for your service's signature",
+                "/testbeds/mine",
+            ),
             Task(
                 _count(session, drafts.where(Challenge.returned_at.is_not(None))),
                 "1 challenge returned with the team's comments",
@@ -146,6 +183,17 @@ def _innovator(session: Session, organisations: list[int]) -> Section:
     return Section(
         "Your solutions",
         _kept(
+            Task(
+                _count(
+                    session,
+                    _to_sign(Agreement.innovator_organisation_id).where(
+                        Agreement.innovator_organisation_id.in_(organisations)
+                    ),
+                ),
+                "1 test-bed agreement waiting for your signature",
+                "{count} test-bed agreements waiting for your signature",
+                "/testbeds/mine",
+            ),
             Task(
                 _count(session, enquiries),
                 "1 enquiry from a buyer to answer",

@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.solutions import adoption
 from marketplace.solutions.models import Solution
 from procurement.dps import call_offs
+from procurement.testbeds import services as testbeds
 from tests import factories
 from tests.challenges.test_fellowship_pages import COHORT, IDEA
 from tests.conftest import sign_in
@@ -191,3 +192,25 @@ def test_reviewers_and_adopters_see_their_lists(app):
         '<a href="/catalogue">1 market-ready product published in the last 30 days</a>'
         in adopter_page
     )
+
+
+def test_both_parties_see_an_agreement_until_they_have_signed_it(app):
+    with app.app_context():
+        agreement, lead, innovator = factories.create_agreement("awaiting_signature")
+        ids = agreement.id, innovator.id, innovator.active_memberships[0].organisation_id
+        emails = lead.email, innovator.email
+        db.session.remove()
+    assert "1 test-bed agreement waiting for your signature" in _home(app, emails[1])
+    with app.app_context():
+        agreement_id, innovator_id, organisation_id = ids
+        testbeds.sign(db.session, db.session.get(User, innovator_id), agreement_id, organisation_id)
+        db.session.commit()
+        db.session.remove()
+
+    lead_page, innovator_page = (_home(app, email) for email in emails)
+
+    assert (
+        '<a href="/testbeds/mine">1 test-bed agreement waiting for your service&#39;s '
+        "signature</a>" in lead_page
+    )
+    assert "waiting for your signature" not in innovator_page  # signed already
